@@ -1,0 +1,1 @@
+//! Typed async client for the Dispersed compute network's HTTP API.

@@ -1,1 +1,3 @@
 //! Typed async client for the Dispersed compute network's HTTP API.
+
+pub mod signing;

@@ -3,5 +3,6 @@
 pub mod signing;
 
 mod generated;
+pub mod decode;
 pub mod lenient;
 pub use generated::types;

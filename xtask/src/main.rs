@@ -23,11 +23,108 @@ enum Command {
 }
 
 #[derive(Subcommand)]
-enum SpecCommand {}
+enum SpecCommand {
+    /// Re-derive openapi/dispersed.yaml from the upstream snapshots and the overlay
+    /// (exit 0 ok, 1 `--check` found drift, 2 error).
+    Derive(DeriveArgs),
+}
+
+#[derive(clap::Args)]
+struct DeriveArgs {
+    /// A docs page (text or HTML) or an OpenAPI 3.0/3.1 document (JSON or YAML): a path relative
+    /// to the repository root, or an https:// URL. Repeatable; default: every snapshot in
+    /// openapi/upstream/.
+    #[arg(long = "source", value_name = "PATH_OR_URL")]
+    sources: Vec<String>,
+    /// Where to write the spec, relative to the repository root.
+    #[arg(long, value_name = "PATH", default_value = xtask::derive::SPEC_PATH)]
+    out: std::path::PathBuf,
+    /// The overlay of corrections, relative to the repository root.
+    #[arg(long, value_name = "PATH", default_value = xtask::derive::OVERLAY_PATH)]
+    overlay: std::path::PathBuf,
+    /// Apply no overlay: the spec as upstream states it (with what was inferred).
+    #[arg(long, conflicts_with = "overlay")]
+    no_overlay: bool,
+    /// Derive in memory and fail (exit 1) if the file differs, showing where.
+    #[arg(long)]
+    check: bool,
+}
+
+/// The repository root: xtask lives in `<root>/xtask`.
+fn repository_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the repository")
+        .to_path_buf()
+}
+
+fn spec_derive(args: DeriveArgs) -> ExitCode {
+    use xtask::derive::{self, CheckOutcome, DeriveOptions};
+    let mut options = DeriveOptions::new(repository_root());
+    options.sources = args.sources;
+    options.out = args.out;
+    options.overlay = (!args.no_overlay).then_some(args.overlay);
+    if args.check {
+        return match derive::check(&options) {
+            Ok(CheckOutcome::UpToDate) => {
+                eprintln!(
+                    "{:>12} {} is what `{}` produces",
+                    "Fresh",
+                    options.out.display(),
+                    options.command_line()
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(CheckOutcome::Drift(drift)) => {
+                eprintln!(
+                    "error: {} differs from what `spec derive` produces (first at line {}):\n{}\nhelp: to regenerate it, run: {}",
+                    drift.file, drift.line, drift.fragment, drift.fix
+                );
+                ExitCode::from(1)
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    match derive::derive_and_write(&options) {
+        Ok((derivation, changed)) => {
+            print_inferences(&derivation.inferences);
+            let status = if changed { "Wrote" } else { "Unchanged" };
+            eprintln!(
+                "{status:>12} {} (from {})",
+                options.out.display(),
+                derivation.sources.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What the listing did not say, grouped by what was concluded, on stderr.
+fn print_inferences(inferences: &[xtask::derive::Inference]) {
+    let mut grouped: Vec<(&str, Vec<&str>)> = Vec::new();
+    for inference in inferences {
+        match grouped.iter_mut().find(|(what, _)| *what == inference.what) {
+            Some((_, places)) => places.push(&inference.place),
+            None => grouped.push((&inference.what, vec![&inference.place])),
+        }
+    }
+    for (what, places) in grouped {
+        eprintln!("{:>12} {what}: {}", "Inferred", places.join(", "));
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Spec(spec) => match spec {},
+        Command::Spec(spec) => match spec {
+            SpecCommand::Derive(args) => spec_derive(args),
+        },
     }
 }

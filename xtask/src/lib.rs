@@ -3,3 +3,4 @@
 //! them, prints and picks the exit code.
 
 pub mod derive;
+pub mod diff;

@@ -27,6 +27,64 @@ enum SpecCommand {
     /// Re-derive openapi/dispersed.yaml from the upstream snapshots and the overlay
     /// (exit 0 ok, 1 `--check` found drift, 2 error).
     Derive(DeriveArgs),
+    /// Classify every change between two OpenAPI documents (exit 0 clean, 1 failing, 2 error).
+    Diff(DiffArgs),
+    /// Print the diff rule catalog as a markdown table.
+    Rules,
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The older document (JSON or YAML).
+    base: std::path::PathBuf,
+    /// The newer document.
+    revision: std::path::PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormat,
+    /// Lowest level that makes the exit code 1.
+    #[arg(long, value_enum, default_value = "breaking")]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+    Github,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Warning,
+    Never,
+}
+
+fn spec_diff(args: DiffArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    use xtask::diff::{self, report, Level};
+    let report = match diff::diff_files(&args.base, &args.revision) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = match args.format {
+        DiffFormat::Text => report::Format::Text,
+        DiffFormat::Json => report::Format::Json,
+        DiffFormat::Markdown => report::Format::Markdown,
+        DiffFormat::Github => report::Format::Github,
+    };
+    let color = format == report::Format::Text && std::io::stdout().is_terminal();
+    print!("{}", report::render(&report, format, color));
+    let threshold = match args.fail_on {
+        FailOn::Breaking => Some(Level::Breaking),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Never => None,
+    };
+    ExitCode::from(u8::from(report.fails(threshold)))
 }
 
 #[derive(clap::Args)]
@@ -125,6 +183,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Spec(spec) => match spec {
             SpecCommand::Derive(args) => spec_derive(args),
+            SpecCommand::Diff(args) => spec_diff(args),
+            SpecCommand::Rules => {
+                print!("{}", xtask::diff::report::catalog_markdown());
+                ExitCode::SUCCESS
+            }
         },
     }
 }

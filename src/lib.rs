@@ -5,4 +5,6 @@ pub mod signing;
 mod generated;
 pub mod decode;
 pub mod lenient;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub use generated::types;

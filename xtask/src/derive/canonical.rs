@@ -8,9 +8,13 @@
 //!   generated struct's fields).
 //! - Data (`example`, `default`, `enum`, `x-` extension values) is written as given.
 //! - Two-space indentation, sequences indented under their key, strings plain where YAML reads
-//!   them back as the same string, else double-quoted; multi-line strings as literal blocks.
+//!   them back as the same string, else double-quoted; multi-line strings as literal blocks; a
+//!   one-line string that would run past [`WIDTH`] columns folded (`>-`) at spaces.
 
 use super::document::{Mapping, Value};
+
+/// Lines longer than this are folded where a string allows it.
+pub const WIDTH: usize = 100;
 
 /// The order of OpenAPI keywords in any object of the document.
 const KEYWORD_ORDER: &[&str] = &[
@@ -22,6 +26,9 @@ const KEYWORD_ORDER: &[&str] = &[
     "paths",
     "components",
     "$ref",
+    "type",
+    "format",
+    "nullable",
     "name",
     "in",
     "title",
@@ -36,13 +43,10 @@ const KEYWORD_ORDER: &[&str] = &[
     "variables",
     "operationId",
     "deprecated",
-    "type",
     "scheme",
     "bearerFormat",
     "flows",
     "openIdConnectUrl",
-    "format",
-    "nullable",
     "enum",
     "default",
     "minimum",
@@ -236,6 +240,7 @@ fn write_after_key(out: &mut String, value: &Value, context: Context, indent: us
             write_sequence(out, items, context, indent + 2);
         }
         Value::String(text) if literal_block_ok(text) => write_literal_block(out, text, indent + 2),
+        Value::String(text) if fold_needed(out, text) => write_folded(out, text, indent + 2),
         Value::Tagged(tagged) => write_after_key(out, &tagged.value, context, indent),
         other => {
             out.push(' ');
@@ -316,6 +321,37 @@ fn literal_block_ok(text: &str) -> bool {
         && !text.ends_with("\n\n")
         && !text.chars().any(|c| c.is_control() && c != '\n')
         && text.lines().all(|line| line.trim_end() == line)
+}
+
+/// Folding keeps a long one-line string readable; it applies when the text survives folding
+/// unchanged (single spaces only, no leading or trailing space) and the line would be too long.
+fn fold_needed(out: &str, text: &str) -> bool {
+    let line_so_far = out.len() - out.rfind('\n').map_or(0, |at| at + 1);
+    line_so_far + 1 + scalar_string(text).len() > WIDTH
+        && text.contains(' ')
+        && !text.contains("  ")
+        && text.trim() == text
+        && !text.chars().any(|c| c.is_control())
+}
+
+fn write_folded(out: &mut String, text: &str, indent: usize) {
+    out.push_str(" >-\n");
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && indent + line.len() + 1 + word.len() > WIDTH {
+            push_indent(out, indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    push_indent(out, indent);
+    out.push_str(&line);
+    out.push('\n');
 }
 
 fn write_literal_block(out: &mut String, text: &str, indent: usize) {
@@ -402,6 +438,28 @@ mod tests {
             "{written}"
         );
         assert!(written.contains("x-note:\n  z: 1\n  a: 2\n"), "{written}");
+    }
+
+    #[test]
+    fn long_strings_are_folded_at_spaces() {
+        let long =
+            "word ".repeat(40).trim_end().to_string() + " \"quoted: yes\" #not-a-comment - item";
+        let (written, _) = round_trip(&format!(
+            "description: {}\n",
+            serde_json::to_string(&long).unwrap()
+        ));
+        assert!(
+            written.starts_with("description: >-\n  word word"),
+            "{written}"
+        );
+        assert!(written.lines().all(|line| line.len() <= WIDTH), "{written}");
+        // Double spaces cannot survive folding: such a string stays on one line.
+        let spaced = "a  b ".repeat(30);
+        let (written, _) = round_trip(&format!(
+            "description: {}\n",
+            serde_json::to_string(spaced.trim()).unwrap()
+        ));
+        assert_eq!(written.lines().count(), 1, "{written}");
     }
 
     #[test]

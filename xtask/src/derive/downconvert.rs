@@ -312,11 +312,11 @@ mod tests {
     #[test]
     fn schema_keywords() {
         let document = convert(
-            "openapi: 3.1.0\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {type: [string, 'null'], format: date-time}\n        b: {const: node}\n        c: {type: number, exclusiveMinimum: 0, examples: [1, 2]}\n        d: {$ref: '#/components/schemas/B', description: x}\n        e: {anyOf: [{$ref: '#/components/schemas/B'}, {type: 'null'}]}\n        f: {type: [string, integer]}\n",
+            "openapi: 3.1.0\ninfo: {title: t, summary: s, version: '1', license: {name: MIT, identifier: MIT}}\njsonSchemaDialect: x\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {type: [string, 'null'], format: date-time}\n        b: {const: node}\n        c: {type: number, exclusiveMinimum: 0, examples: [1, 2]}\n        d: {$ref: '#/components/schemas/B', description: x}\n        e: {anyOf: [{$ref: '#/components/schemas/B'}, {type: 'null'}]}\n        f: {type: [string, integer]}\n",
         )
         .unwrap();
         let expected = parse_yaml(
-            "openapi: 3.0.3\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {type: string, format: date-time, nullable: true}\n        b: {enum: [node]}\n        c: {type: number, minimum: 0, exclusiveMinimum: true, example: 1}\n        d: {description: x, allOf: [{$ref: '#/components/schemas/B'}]}\n        e: {nullable: true, allOf: [{$ref: '#/components/schemas/B'}]}\n        f: {anyOf: [{type: string}, {type: integer}]}\n",
+            "openapi: 3.0.3\ninfo: {title: t, version: '1', license: {name: MIT}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {type: string, format: date-time, nullable: true}\n        b: {enum: [node]}\n        c: {type: number, minimum: 0, exclusiveMinimum: true, example: 1}\n        d: {description: x, allOf: [{$ref: '#/components/schemas/B'}]}\n        e: {nullable: true, allOf: [{$ref: '#/components/schemas/B'}]}\n        f: {anyOf: [{type: string}, {type: integer}]}\n",
             "e",
         )
         .unwrap();

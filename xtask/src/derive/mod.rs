@@ -195,8 +195,20 @@ pub fn derive(options: &DeriveOptions) -> Result<Derivation> {
         None => sources.join(", "),
     };
     check_result(&document, &result_name)?;
+    let spec = to_canonical_yaml(&document, HEADER);
+    // The writer's promise, checked on every run: the text reads back as the same document.
+    match document::parse_yaml(&spec, "the derived spec") {
+        Ok(back) if back == document => {}
+        _ => {
+            return Err(DeriveError::new(
+                ErrorKind::InvalidResult,
+                options.out.display().to_string(),
+                "internal error: the canonical YAML does not read back as the derived document",
+            ))
+        }
+    }
     Ok(Derivation {
-        spec: to_canonical_yaml(&document, HEADER),
+        spec,
         inferences,
         sources,
     })

@@ -221,11 +221,19 @@ pub fn parse_page(text: &str, name: &str) -> Result<Page> {
         name,
         lines: text.lines().collect(),
     };
-    let mut at = 0;
+    let skip_blank = |mut at: usize| {
+        while lines.is_blank(at) {
+            at += 1;
+        }
+        at
+    };
     // The method: the first line that is an HTTP method ("Skip to main content" may come first).
+    let mut at = skip_blank(0);
+    let mut lines_before = 0;
     while at < lines.lines.len() && !METHODS.contains(&lines.get(at).unwrap_or("")) {
-        at += 1;
-        if at > 5 {
+        at = skip_blank(at + 1);
+        lines_before += 1;
+        if lines_before > 3 {
             return lines.error(
                 0,
                 "not a docs page: no HTTP method line (GET, POST, …) at the top",
@@ -233,8 +241,8 @@ pub fn parse_page(text: &str, name: &str) -> Result<Page> {
         }
     }
     let method = lines.get(at).unwrap_or_default().to_ascii_lowercase();
-    at += 1;
-    // The path, one segment per line: "/", "v1", "/", "nodes", …
+    at = skip_blank(at + 1);
+    // The path, one segment per line ("/", "v1", "/", "nodes", …) or on one line.
     let mut path = String::new();
     while let Some(line) = lines.get(at) {
         let joins_path = line == "/"
@@ -250,6 +258,7 @@ pub fn parse_page(text: &str, name: &str) -> Result<Page> {
     if path.is_empty() {
         return lines.error(at, "expected the endpoint path after the method");
     }
+    at = skip_blank(at);
     let Some(title) = lines.get(at).filter(|line| !line.is_empty()) else {
         return lines.error(at, "expected the page title after the path");
     };

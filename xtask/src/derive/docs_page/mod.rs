@@ -132,6 +132,18 @@ fn build(page: &Page, source: &str) -> Result<(Value, Vec<Inference>)> {
 
     let mut document = Mapping::new();
     document.insert("openapi".into(), "3.0.3".into());
+    // OpenAPI requires an info object; the page gives only its title and states no version.
+    inferrer.note(
+        "info",
+        "the page states no API version: `unversioned`; the title is the page's",
+    );
+    document.insert(
+        "info".into(),
+        mapping([
+            ("title", Value::String(page.title.clone())),
+            ("version", Value::from("unversioned")),
+        ]),
+    );
     if let Some(server) = &page.server {
         document.insert(
             "servers".into(),

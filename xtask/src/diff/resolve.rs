@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -24,27 +25,83 @@ const MAX_REF_HOPS: usize = 64;
 pub struct Loc<'a> {
     pub doc: DocId,
     pub value: &'a Value,
-    pub pointer: String,
+    pub pointer: Pointer<'a>,
+}
+
+/// A JSON pointer built lazily: most locations are never reported, so a child costs one small
+/// allocation that borrows its key from the document, and text is made only when asked for.
+#[derive(Debug, Clone)]
+pub struct Pointer<'a>(Rc<Segment<'a>>);
+
+#[derive(Debug)]
+enum Segment<'a> {
+    Root(String),
+    Key(Pointer<'a>, &'a str),
+    Index(Pointer<'a>, usize),
+}
+
+impl<'a> Pointer<'a> {
+    pub fn root(text: String) -> Self {
+        Pointer(Rc::new(Segment::Root(text)))
+    }
+
+    /// The pointer as text (`/a/b~1c`).
+    pub fn render(&self) -> String {
+        let mut segments: Vec<&Segment<'a>> = Vec::new();
+        let mut at = &*self.0;
+        let mut out = loop {
+            match at {
+                Segment::Root(text) => break text.clone(),
+                Segment::Key(parent, _) | Segment::Index(parent, _) => {
+                    segments.push(at);
+                    at = &parent.0;
+                }
+            }
+        };
+        for segment in segments.iter().rev() {
+            out.push('/');
+            match segment {
+                Segment::Key(_, key) => out.push_str(&escape(key)),
+                Segment::Index(_, index) => out.push_str(&index.to_string()),
+                Segment::Root(_) => {}
+            }
+        }
+        out
+    }
 }
 
 impl<'a> Loc<'a> {
     /// The child at `segment`, if the value has one.
     pub fn child(&self, segment: &str) -> Option<Loc<'a>> {
-        let value = match self.value {
-            Value::Object(map) => map.get(segment)?,
-            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+        let (value, pointer) = match self.value {
+            Value::Object(map) => {
+                let (key, value) = map.get_key_value(segment)?;
+                (value, Segment::Key(self.pointer.clone(), key.as_str()))
+            }
+            Value::Array(items) => {
+                let index = segment.parse::<usize>().ok()?;
+                (
+                    items.get(index)?,
+                    Segment::Index(self.pointer.clone(), index),
+                )
+            }
             _ => return None,
         };
         Some(Loc {
             doc: self.doc,
             value,
-            pointer: self.pointer_to(segment),
+            pointer: Pointer(Rc::new(pointer)),
         })
+    }
+
+    /// The pointer as text.
+    pub fn ptr(&self) -> String {
+        self.pointer.render()
     }
 
     /// Pointer of a (maybe absent) child, for findings about something that is not there.
     pub fn pointer_to(&self, segment: &str) -> String {
-        format!("{}/{}", self.pointer, escape(segment))
+        format!("{}/{}", self.ptr(), escape(segment))
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
@@ -78,14 +135,15 @@ struct Target {
 #[derive(Debug)]
 pub struct DocumentSet {
     docs: Vec<Document>,
-    refs: HashMap<(DocId, String), Result<Target, String>>,
+    /// Per file: each `$ref` string it contains, looked up.
+    refs: Vec<HashMap<String, Result<Target, String>>>,
 }
 
 impl DocumentSet {
     pub fn resolve(main: Document) -> Result<Self, DiffError> {
         let mut set = DocumentSet {
             docs: vec![main],
-            refs: HashMap::new(),
+            refs: vec![HashMap::new()],
         };
         let mut by_path: HashMap<PathBuf, DocId> = HashMap::new();
         if let Some(path) = set.docs[0].path.as_deref().and_then(canonical) {
@@ -96,11 +154,11 @@ impl DocumentSet {
             let doc = next;
             next += 1;
             for reference in collect_refs(&set.docs[doc].root) {
-                if set.refs.contains_key(&(doc, reference.clone())) {
+                if set.refs[doc].contains_key(&reference) {
                     continue;
                 }
                 let target = set.locate(doc, &reference, &mut by_path)?;
-                set.refs.insert((doc, reference), target);
+                set.refs[doc].insert(reference, target);
             }
         }
         Ok(set)
@@ -143,6 +201,7 @@ impl DocumentSet {
                     )?;
                     document.path = Some(path.clone());
                     self.docs.push(document);
+                    self.refs.push(HashMap::new());
                     let id = self.docs.len() - 1;
                     by_path.insert(path, id);
                     id
@@ -162,7 +221,7 @@ impl DocumentSet {
         Loc {
             doc: 0,
             value: &self.docs[0].root,
-            pointer: String::new(),
+            pointer: Pointer::root(String::new()),
         }
     }
 
@@ -175,11 +234,11 @@ impl DocumentSet {
             };
             let error = |reason: String| DiffError::Reference {
                 file: self.docs[loc.doc].text.name.clone(),
-                pointer: self.local_pointer(&loc.pointer).to_string(),
+                pointer: self.local_pointer(&loc.ptr()).to_string(),
                 reference: reference.to_string(),
                 reason,
             };
-            let target = match self.refs.get(&(loc.doc, reference.to_string())) {
+            let target = match self.refs[loc.doc].get(reference) {
                 Some(Ok(target)) => target,
                 Some(Err(reason)) => return Err(error(reason.clone())),
                 None => return Err(error("not indexed".into())),
@@ -190,12 +249,12 @@ impl DocumentSet {
             loc = Loc {
                 doc: target.doc,
                 value,
-                pointer: self.display_pointer(target.doc, &target.pointer),
+                pointer: Pointer::root(self.display_pointer(target.doc, &target.pointer)),
             };
         }
         Err(DiffError::Reference {
             file: self.docs[loc.doc].text.name.clone(),
-            pointer: self.local_pointer(&loc.pointer).to_string(),
+            pointer: self.local_pointer(&loc.ptr()).to_string(),
             reference: loc.str("$ref").unwrap_or_default().to_string(),
             reason: format!("more than {MAX_REF_HOPS} references in a row (a cycle?)"),
         })

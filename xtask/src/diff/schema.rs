@@ -11,7 +11,9 @@
 //! extracting part of a schema into an `allOf` member preserves meaning, and so does the 3.1
 //! `oneOf: [X, {type: "null"}]` spelling of a nullable X.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
@@ -42,11 +44,37 @@ const MAX_ALL_OF_DEPTH: usize = 32;
 pub struct SchemaGraph<'a> {
     base: &'a DocumentSet,
     revision: &'a DocumentSet,
-    memo: HashMap<(usize, usize, Direction), PairId>,
+    memo: HashMap<(usize, usize, Direction), PairId, BuildHasherDefault<AddressHasher>>,
     pairs: Vec<Pair>,
     pending: Vec<(PairId, Loc<'a>, Loc<'a>, Direction)>,
     /// Whether any finding is reachable from the pair; filled by [`SchemaGraph::run`].
     reaches_findings: Vec<bool>,
+    /// Traversal marks: a pair is visited in this traversal when its stamp equals the counter.
+    visited: RefCell<(u32, Vec<u32>)>,
+}
+
+/// The memo is keyed by addresses: a multiply-rotate hash is enough and much cheaper than SipHash.
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl<'a> SchemaGraph<'a> {
@@ -54,10 +82,11 @@ impl<'a> SchemaGraph<'a> {
         SchemaGraph {
             base,
             revision,
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             pairs: Vec::new(),
             pending: Vec::new(),
             reaches_findings: Vec::new(),
+            visited: RefCell::new((0, Vec::new())),
         }
     }
 
@@ -143,14 +172,18 @@ impl<'a> SchemaGraph<'a> {
         if !self.reaches_findings.get(root).copied().unwrap_or(false) {
             return found;
         }
-        let mut seen: HashSet<PairId> = HashSet::new();
+        let mut visited = self.visited.borrow_mut();
+        let (stamp, marks) = &mut *visited;
+        *stamp += 1;
+        marks.resize(self.pairs.len(), 0);
         let mut stack = vec![root];
-        seen.insert(root);
+        marks[root] = *stamp;
         while let Some(id) = stack.pop() {
             let pair = &self.pairs[id];
             found.extend(pair.findings.iter());
             for child in &pair.children {
-                if self.reaches_findings[*child] && seen.insert(*child) {
+                if self.reaches_findings[*child] && marks[*child] != *stamp {
+                    marks[*child] = *stamp;
                     stack.push(*child);
                 }
             }
@@ -171,6 +204,42 @@ struct View<'a> {
     required: BTreeSet<&'a str>,
     one_of: Vec<Loc<'a>>,
     any_of: Vec<Loc<'a>>,
+    /// For each of [`KEYWORDS`], the first part that sets it: one pass over each part instead
+    /// of a map lookup per keyword per part.
+    slots: [Option<(usize, &'a Value)>; KEYWORDS.len()],
+}
+
+/// The keywords the comparison reads.
+const KEYWORDS: [&str; 25] = [
+    "type",
+    "format",
+    "nullable",
+    "enum",
+    "const",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "multipleOf",
+    "pattern",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "deprecated",
+    "discriminator",
+    "additionalProperties",
+    "items",
+    "properties",
+    "required",
+];
+
+fn keyword_index(key: &str) -> Option<usize> {
+    KEYWORDS.iter().position(|k| *k == key)
 }
 
 impl<'a> View<'a> {
@@ -270,6 +339,16 @@ impl<'a> View<'a> {
                 required.extend(names.iter().filter_map(Value::as_str));
             }
         }
+        let mut slots = [None; KEYWORDS.len()];
+        for (index, part) in parts.iter().enumerate() {
+            if let Value::Object(map) = part.value {
+                for (key, value) in map {
+                    if let Some(slot) = keyword_index(key) {
+                        slots[slot].get_or_insert((index, value));
+                    }
+                }
+            }
+        }
         Ok(View {
             main,
             parts,
@@ -279,14 +358,19 @@ impl<'a> View<'a> {
             required,
             one_of,
             any_of,
+            slots,
         })
     }
 
     /// The first part that has `key`, with the value.
     fn keyword(&self, key: &str) -> Option<(&Loc<'a>, &'a Value)> {
-        self.parts
-            .iter()
-            .find_map(|part| part.get(key).map(|value| (part, value)))
+        match keyword_index(key) {
+            Some(slot) => self.slots[slot].map(|(index, value)| (&self.parts[index], value)),
+            None => self
+                .parts
+                .iter()
+                .find_map(|part| part.get(key).map(|value| (part, value))),
+        }
     }
 
     fn value(&self, key: &str) -> Option<&'a Value> {
@@ -305,7 +389,7 @@ impl<'a> View<'a> {
     fn pointer(&self, key: &str) -> String {
         match self.keyword(key) {
             Some((part, _)) => part.pointer_to(key),
-            None => self.main.pointer.clone(),
+            None => self.main.ptr(),
         }
     }
 
@@ -424,8 +508,8 @@ impl<'a> Comparison<'_, 'a> {
                 }
             }
         }
-        self.compare_alternatives(&b.one_of, &r.one_of, true)?;
-        self.compare_alternatives(&b.any_of, &r.any_of, false)?;
+        self.compare_alternatives((&b.main, &b.one_of), (&r.main, &r.one_of), true)?;
+        self.compare_alternatives((&b.main, &b.any_of), (&r.main, &r.any_of), false)?;
         Ok(())
     }
 
@@ -720,7 +804,7 @@ impl<'a> Comparison<'_, 'a> {
         if !b.flag("deprecated") && r.flag("deprecated") {
             self.add(
                 C::BecameDeprecated,
-                b.main.pointer.clone(),
+                b.main.ptr(),
                 r.pointer("deprecated"),
                 "became deprecated".into(),
             );
@@ -816,7 +900,7 @@ impl<'a> Comparison<'_, 'a> {
                         } else {
                             C::OptionalPropertyRemoved
                         },
-                        base_property.pointer.clone(),
+                        base_property.ptr(),
                         r.pointer("properties"),
                         format!(
                             "{} property `{name}` removed",
@@ -833,8 +917,8 @@ impl<'a> Comparison<'_, 'a> {
                             } else {
                                 C::PropertyBecameOptional
                             },
-                            base_property.pointer.clone(),
-                            revision_property.pointer.clone(),
+                            base_property.ptr(),
+                            revision_property.ptr(),
                             format!(
                                 "property `{name}` became {}",
                                 if is { "required" } else { "optional" }
@@ -858,7 +942,7 @@ impl<'a> Comparison<'_, 'a> {
                     C::NewOptionalProperty
                 },
                 b.pointer("properties"),
-                revision_property.pointer.clone(),
+                revision_property.ptr(),
                 format!(
                     "{} property `{name}` added",
                     if required { "required" } else { "optional" }
@@ -928,8 +1012,8 @@ impl<'a> Comparison<'_, 'a> {
     /// shape, then (equal counts only) by position; what is left was added or removed.
     fn compare_alternatives(
         &mut self,
-        base: &[Loc<'a>],
-        revision: &[Loc<'a>],
+        (base_owner, base): (&Loc<'a>, &[Loc<'a>]),
+        (revision_owner, revision): (&Loc<'a>, &[Loc<'a>]),
         one_of: bool,
     ) -> Result<(), DiffError> {
         if base.is_empty() && revision.is_empty() {
@@ -948,7 +1032,7 @@ impl<'a> Comparison<'_, 'a> {
         let mut revision_match: Vec<Option<usize>> = vec![None; revision.len()];
         let keys: [&MatchKey<'a>; 3] = [
             &|alt, _| alt.str("$ref").map(str::to_string),
-            &|_, target| Some(target.pointer.clone()),
+            &|_, target| Some(target.ptr()),
             &|_, target| Some(shape(target)),
         ];
         for key in keys {
@@ -993,16 +1077,16 @@ impl<'a> Comparison<'_, 'a> {
         };
         let list_pointer = |alts: &[Loc<'a>], fallback: &str| {
             alts.first()
-                .and_then(|a| a.pointer.rsplit_once('/').map(|(p, _)| p.to_string()))
+                .and_then(|a| a.ptr().rsplit_once('/').map(|(p, _)| p.to_string()))
                 .unwrap_or_else(|| fallback.to_string())
         };
-        let base_list = list_pointer(base, "");
-        let revision_list = list_pointer(revision, "");
+        let base_list = list_pointer(base, &base_owner.ptr());
+        let revision_list = list_pointer(revision, &revision_owner.ptr());
         for (bi, free) in base_free.iter().enumerate() {
             if *free {
                 self.add(
                     removed,
-                    base[bi].pointer.clone(),
+                    base[bi].ptr(),
                     revision_list.clone(),
                     format!(
                         "{word} alternative {} removed",
@@ -1016,7 +1100,7 @@ impl<'a> Comparison<'_, 'a> {
                 None => self.add(
                     added,
                     base_list.clone(),
-                    revision[ri].pointer.clone(),
+                    revision[ri].ptr(),
                     format!(
                         "{word} alternative {} added",
                         describe(&revision[ri], &revision_targets[ri])

@@ -244,8 +244,8 @@ impl<'a> Walker<'a> {
                 self.push(
                     Change::SecuritySchemeTypeChanged,
                     "",
-                    base_scheme.pointer.clone(),
-                    revision_scheme.pointer.clone(),
+                    base_scheme.ptr(),
+                    revision_scheme.ptr(),
                     format!("security scheme `{name}` changed how credentials are sent"),
                 );
             }
@@ -303,14 +303,14 @@ impl<'a> Walker<'a> {
                         Change::OperationRemoved,
                         &operation,
                         base_item.pointer_to(method),
-                        revision_item.pointer.clone(),
+                        revision_item.ptr(),
                         format!("operation `{operation}` removed"),
                     ),
                     (None, Some(revision_op)) => self.push(
                         Change::OperationAdded,
                         &operation,
-                        base_item.pointer.clone(),
-                        revision_op.pointer.clone(),
+                        base_item.ptr(),
+                        revision_op.ptr(),
                         format!("operation `{operation}` added"),
                     ),
                     (Some(base_op), Some(revision_op)) => {
@@ -343,7 +343,7 @@ impl<'a> Walker<'a> {
             (false, true) => self.push(
                 Change::OperationDeprecated,
                 operation,
-                b.pointer.clone(),
+                b.ptr(),
                 r.pointer_to("deprecated"),
                 "operation deprecated".into(),
             ),
@@ -351,7 +351,7 @@ impl<'a> Walker<'a> {
                 Change::OperationUndeprecated,
                 operation,
                 b.pointer_to("deprecated"),
-                r.pointer.clone(),
+                r.ptr(),
                 "operation no longer deprecated".into(),
             ),
             _ => {}
@@ -368,7 +368,7 @@ impl<'a> Walker<'a> {
                 Change::OperationIdRemoved,
                 operation,
                 b.pointer_to("operationId"),
-                r.pointer.clone(),
+                r.ptr(),
                 format!("operationId `{x}` removed"),
             ),
             _ => {}
@@ -467,8 +467,8 @@ impl<'a> Walker<'a> {
                     self.push(
                         Change::ParameterLocationChanged,
                         operation,
-                        param.loc.pointer.clone(),
-                        moved_param.loc.pointer.clone(),
+                        param.loc.ptr(),
+                        moved_param.loc.ptr(),
                         format!(
                             "{} parameter `{}` moved to {}",
                             param.location, param.name, moved_param.location
@@ -478,7 +478,7 @@ impl<'a> Walker<'a> {
                 None => self.push(
                     Change::ParameterRemoved,
                     operation,
-                    param.loc.pointer.clone(),
+                    param.loc.ptr(),
                     revision_pointer(&sides.revision_op),
                     format!("{} parameter `{}` removed", param.location, param.name),
                 ),
@@ -497,7 +497,7 @@ impl<'a> Walker<'a> {
                 },
                 operation,
                 revision_pointer(&sides.base_op),
-                param.loc.pointer.clone(),
+                param.loc.ptr(),
                 format!(
                     "{} {} parameter `{}` added",
                     if required { "required" } else { "optional" },
@@ -535,7 +535,7 @@ impl<'a> Walker<'a> {
             (false, true) => self.push(
                 Change::ParameterBecameRequired,
                 operation,
-                bl.pointer.clone(),
+                bl.ptr(),
                 rl.pointer_to("required"),
                 format!("{label} became required"),
             ),
@@ -543,7 +543,7 @@ impl<'a> Walker<'a> {
                 Change::ParameterBecameOptional,
                 operation,
                 bl.pointer_to("required"),
-                rl.pointer.clone(),
+                rl.ptr(),
                 format!("{label} became optional"),
             ),
             _ => {}
@@ -589,7 +589,7 @@ impl<'a> Walker<'a> {
             self.push(
                 Change::ParameterDeprecated,
                 operation,
-                bl.pointer.clone(),
+                bl.ptr(),
                 rl.pointer_to("deprecated"),
                 format!("{label} deprecated"),
             );
@@ -628,8 +628,8 @@ impl<'a> Walker<'a> {
                         Change::NewOptionalBody
                     },
                     operation,
-                    b.pointer.clone(),
-                    revision.pointer.clone(),
+                    b.ptr(),
+                    revision.ptr(),
                     format!(
                         "{} request body added",
                         if required { "required" } else { "optional" }
@@ -641,8 +641,8 @@ impl<'a> Walker<'a> {
                 self.push(
                     Change::BodyRemoved,
                     operation,
-                    base.pointer.clone(),
-                    r.pointer.clone(),
+                    base.ptr(),
+                    r.ptr(),
                     "request body removed".into(),
                 );
                 return Ok(());
@@ -653,7 +653,7 @@ impl<'a> Walker<'a> {
             (false, true) => self.push(
                 Change::BodyBecameRequired,
                 operation,
-                base.pointer.clone(),
+                base.ptr(),
                 revision.pointer_to("required"),
                 "request body became required".into(),
             ),
@@ -661,7 +661,7 @@ impl<'a> Walker<'a> {
                 Change::BodyBecameOptional,
                 operation,
                 base.pointer_to("required"),
-                revision.pointer.clone(),
+                revision.ptr(),
                 "request body became optional".into(),
             ),
             _ => {}
@@ -698,7 +698,7 @@ impl<'a> Walker<'a> {
                 None => self.push(
                     removed,
                     operation,
-                    loc.pointer.clone(),
+                    loc.ptr(),
                     revision.pointer_to("content"),
                     format!("{what} media type `{media}` removed"),
                 ),
@@ -716,7 +716,7 @@ impl<'a> Walker<'a> {
                     added,
                     operation,
                     base.pointer_to("content"),
-                    loc.pointer.clone(),
+                    loc.ptr(),
                     format!("{what} media type `{media}` added"),
                 );
             }
@@ -742,7 +742,7 @@ impl<'a> Walker<'a> {
                         Change::NonSuccessStatusRemoved
                     },
                     operation,
-                    loc.pointer.clone(),
+                    loc.ptr(),
                     r.pointer_to("responses"),
                     format!("response {status} removed"),
                 );
@@ -758,7 +758,7 @@ impl<'a> Walker<'a> {
                     },
                     operation,
                     b.pointer_to("responses"),
-                    loc.pointer.clone(),
+                    loc.ptr(),
                     format!("response {status} added"),
                 );
                 continue;
@@ -808,7 +808,7 @@ impl<'a> Walker<'a> {
                             Change::OptionalHeaderRemoved
                         },
                         operation,
-                        base_header.pointer.clone(),
+                        base_header.ptr(),
                         r.pointer_to("headers"),
                         format!("{what} header `{name}` removed"),
                     );
@@ -823,13 +823,13 @@ impl<'a> Walker<'a> {
                             Change::HeaderBecameOptional,
                             operation,
                             base_header.pointer_to("required"),
-                            revision_header.pointer.clone(),
+                            revision_header.ptr(),
                             format!("{what} header `{revision_name}` became optional"),
                         ),
                         (false, true) => self.push(
                             Change::HeaderBecameRequired,
                             operation,
-                            base_header.pointer.clone(),
+                            base_header.ptr(),
                             revision_header.pointer_to("required"),
                             format!("{what} header `{revision_name}` became required"),
                         ),
@@ -861,7 +861,7 @@ impl<'a> Walker<'a> {
                     Change::HeaderAdded,
                     operation,
                     b.pointer_to("headers"),
-                    loc.pointer.clone(),
+                    loc.ptr(),
                     format!("{what} header `{name}` added"),
                 );
             }
@@ -925,8 +925,8 @@ impl<'a> Walker<'a> {
                 self.push(
                     Change::SecurityAdded,
                     operation,
-                    base_loc.pointer.clone(),
-                    revision_loc.pointer.clone(),
+                    base_loc.ptr(),
+                    revision_loc.ptr(),
                     "operation now requires credentials".into(),
                 );
                 return;
@@ -935,8 +935,8 @@ impl<'a> Walker<'a> {
                 self.push(
                     Change::SecurityRemoved,
                     operation,
-                    base_loc.pointer.clone(),
-                    revision_loc.pointer.clone(),
+                    base_loc.ptr(),
+                    revision_loc.ptr(),
                     "operation no longer requires credentials".into(),
                 );
                 return;
@@ -957,8 +957,8 @@ impl<'a> Walker<'a> {
                 None => self.push(
                     Change::SecurityRequirementRemoved,
                     operation,
-                    base_loc.pointer.clone(),
-                    revision_loc.pointer.clone(),
+                    base_loc.ptr(),
+                    revision_loc.ptr(),
                     format!("security requirement `{names}` removed"),
                 ),
                 Some(revision_alt) => {
@@ -969,8 +969,8 @@ impl<'a> Walker<'a> {
                             self.push(
                                 Change::SecurityScopeAdded,
                                 operation,
-                                base_loc.pointer.clone(),
-                                revision_loc.pointer.clone(),
+                                base_loc.ptr(),
+                                revision_loc.ptr(),
                                 format!("`{scheme}` now needs scope `{scope}`"),
                             );
                         }
@@ -978,8 +978,8 @@ impl<'a> Walker<'a> {
                             self.push(
                                 Change::SecurityScopeRemoved,
                                 operation,
-                                base_loc.pointer.clone(),
-                                revision_loc.pointer.clone(),
+                                base_loc.ptr(),
+                                revision_loc.ptr(),
                                 format!("`{scheme}` no longer needs scope `{scope}`"),
                             );
                         }
@@ -996,8 +996,8 @@ impl<'a> Walker<'a> {
                 self.push(
                     Change::SecurityRequirementAdded,
                     operation,
-                    base_loc.pointer.clone(),
-                    revision_loc.pointer.clone(),
+                    base_loc.ptr(),
+                    revision_loc.ptr(),
                     format!("security requirement `{names}` added"),
                 );
             }

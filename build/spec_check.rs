@@ -90,18 +90,38 @@ pub struct SpecFacts {
 pub fn load(file: &'static str, text: &str) -> Result<CheckedSpec, SpecError> {
     // Typed parse straight from the YAML text first: its errors carry a line and a path.
     let deserializer = serde_norway::Deserializer::from_str(text);
-    if let Err(error) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(deserializer) {
-        let pointer = path_to_pointer(error.path());
-        let inner = error.inner();
-        return Err(SpecError {
-            file,
-            line: inner.location().map(|at| (at.line(), at.column())),
-            pointer: (!pointer.is_empty()).then_some(pointer),
-            message: format!("not an OpenAPI 3.0 document: {inner}"),
-        });
-    }
-    let mut document: Value = serde_norway::from_str(text)
-        .map_err(|error| SpecError::file(file, format!("invalid YAML: {error}")))?;
+    let typed = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(deserializer);
+    let mut document: Value = match (typed, serde_norway::from_str::<Value>(text)) {
+        (Ok(_), Ok(document)) => document,
+        (Err(error), document) => {
+            let inner = error.inner();
+            let mut pointer = path_to_pointer(error.path());
+            let mut line = inner.location().map(|at| (at.line(), at.column()));
+            let mut message = format!("not an OpenAPI 3.0 document: {inner}");
+            // openapiv3's untagged enums report at the enclosing schema; find the innermost
+            // schema that does not parse, and its line.
+            if let Ok(document) = &document {
+                if let Some((inner_pointer, detail)) = innermost_bad_schema(document, &pointer) {
+                    if let Some(found) = line_of(text, &inner_pointer) {
+                        line = Some(found);
+                    }
+                    if let Some(detail) = detail {
+                        message = format!("not an OpenAPI 3.0 schema: {detail}");
+                    }
+                    pointer = inner_pointer;
+                }
+            }
+            return Err(SpecError {
+                file,
+                line,
+                pointer: (!pointer.is_empty()).then_some(pointer),
+                message,
+            });
+        }
+        (Ok(_), Err(error)) => {
+            return Err(SpecError::file(file, format!("invalid YAML: {error}")));
+        }
+    };
 
     let problem = |pointer: String, message: String| SpecError::at(file, Some(pointer), message);
     check_version(&document).map_err(|(p, m)| problem(p, m))?;
@@ -213,6 +233,7 @@ fn check_operations(document: &Value) -> Result<(), Problem> {
                 }
             }
         }
+        check_path_parameters(&pointer, operation)?;
         let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
             continue;
         };
@@ -248,6 +269,27 @@ fn check_operations(document: &Value) -> Result<(), Problem> {
                     ),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// progenitor asserts that path parameters are required (as OpenAPI demands).
+fn check_path_parameters(
+    pointer: &str,
+    operation: &serde_json::Map<String, Value>,
+) -> Result<(), Problem> {
+    let Some(parameters) = operation.get("parameters").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    for (index, parameter) in parameters.iter().enumerate() {
+        let is_path = parameter.get("in").and_then(Value::as_str) == Some("path");
+        if is_path && parameter.get("required").and_then(Value::as_bool) != Some(true) {
+            return Err((
+                format!("{pointer}/parameters/{index}/required"),
+                "a path parameter must be `required: true` (progenitor 0.15.1 panics otherwise)"
+                    .to_owned(),
+            ));
         }
     }
     Ok(())
@@ -453,7 +495,10 @@ pub fn locate(
     let mut without_paths = openapi.clone();
     without_paths.paths.paths.clear();
     if !generates(&without_paths) {
-        return Some("/components/schemas".to_owned());
+        let mut empty = without_paths;
+        empty.components = None;
+        // Failing with nothing to generate: the settings, not any one place in the spec.
+        return generates(&empty).then(|| "/components/schemas".to_owned());
     }
     for (path, item) in &openapi.paths.paths {
         let openapiv3::ReferenceOr::Item(item) = item else {
@@ -488,6 +533,104 @@ pub fn locate(
         }
     }
     None
+}
+
+/// Below `pointer` (a schema that failed to parse), the innermost sub-schema that still fails on
+/// its own, with serde's reason when it is more specific than "did not match any variant".
+fn innermost_bad_schema(document: &Value, pointer: &str) -> Option<(String, Option<String>)> {
+    let is_schema = pointer.starts_with("/components/schemas/") || pointer.ends_with("/schema");
+    let value = document.pointer(pointer)?;
+    if !is_schema || parses_as_schema(value) {
+        return None;
+    }
+    let mut current = (pointer.to_owned(), value);
+    'descend: loop {
+        for (child_pointer, child) in sub_schemas(&current.0, current.1) {
+            if !parses_as_schema(child) {
+                current = (child_pointer, child);
+                continue 'descend;
+            }
+        }
+        break;
+    }
+    let detail = serde_json::from_value::<openapiv3::Schema>(current.1.clone())
+        .err()
+        .map(|error| error.to_string())
+        .filter(|detail| !detail.contains("did not match any variant"));
+    Some((current.0, detail))
+}
+
+fn parses_as_schema(value: &Value) -> bool {
+    serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(value.clone()).is_ok()
+}
+
+/// The schemas directly inside `schema`, with their pointers.
+fn sub_schemas<'a>(pointer: &str, schema: &'a Value) -> Vec<(String, &'a Value)> {
+    let mut found = Vec::new();
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, child) in properties {
+            let mut child_pointer = format!("{pointer}/properties");
+            push_token(&mut child_pointer, name);
+            found.push((child_pointer, child));
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = schema.get(key).filter(|child| child.is_object()) {
+            found.push((format!("{pointer}/{key}"), child));
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(children) = schema.get(key).and_then(Value::as_array) {
+            for (index, child) in children.iter().enumerate() {
+                found.push((format!("{pointer}/{key}/{index}"), child));
+            }
+        }
+    }
+    found
+}
+
+/// The line and column of the key that `pointer` names, for block-style YAML made of mappings
+/// (as our spec is); `None` when the pointer goes through a sequence or is not found.
+fn line_of(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
+    let mut open: Vec<(usize, String)> = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let key_text = line.trim_start();
+        let indent = line.len() - key_text.len();
+        let Some(key) = yaml_key(key_text) else {
+            continue;
+        };
+        while open
+            .last()
+            .is_some_and(|(open_indent, _)| *open_indent >= indent)
+        {
+            open.pop();
+        }
+        open.push((indent, key));
+        if open.len() == tokens.len() && open.iter().map(|(_, key)| key).eq(tokens.iter()) {
+            return Some((index + 1, indent + 1));
+        }
+    }
+    None
+}
+
+/// The key of a `key:` or `key: value` line (plain or quoted), if the line is one.
+fn yaml_key(line: &str) -> Option<String> {
+    if line.starts_with('#') || line.starts_with('-') {
+        return None;
+    }
+    let (key, rest) = match line.chars().next()? {
+        quote @ ('\'' | '"') => {
+            let end = line[1..].find(quote)? + 1;
+            (line[1..end].to_owned(), &line[end + 1..])
+        }
+        _ => {
+            let end = line.find(':')?;
+            (line[..end].to_owned(), &line[end..])
+        }
+    };
+    let rest = rest.strip_prefix(':')?;
+    (rest.is_empty() || rest.starts_with(' ')).then_some(key)
 }
 
 fn push_token(pointer: &mut String, token: &str) {

@@ -52,6 +52,10 @@ fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
+        // Signing, timeouts, size cap and retries live in the `exec` hook (src/transport.rs);
+        // `Expected` makes a missing hook impl a compile error instead of a silent no-op.
+        .with_inner_type(quote::quote!(crate::transport::Transport))
+        .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema")
         // Keep the raw string of IPs and timestamps; see src/lenient.rs.

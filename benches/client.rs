@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 /// The realistic node: the docs' example response with real values.
 const NODE_FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/node_realistic.json"
+    "/tests/fixtures/node-realistic.json"
 );
 const UUID: &str = "5f0c6a1e-9a7b-4c1e-8a57-2f4d2c9b1e01";
 

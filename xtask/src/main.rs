@@ -31,6 +31,48 @@ enum SpecCommand {
     Diff(DiffArgs),
     /// Print the diff rule catalog as a markdown table.
     Rules,
+    /// The CI gate: the spec is what `spec derive` gives, and every change since the base is
+    /// acknowledged or matched by the crate version (exit 0 passed, 1 failed, 2 error).
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The revision to compare with. Default: the newest `v*` tag, else the merge-base with
+    /// origin/main when HEAD is not on it, else HEAD's parent.
+    #[arg(long, value_name = "GIT_REV")]
+    base: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Markdown,
+    Github,
+}
+
+fn spec_check(args: CheckArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    use xtask::check::{self, report, CheckOptions};
+    let mut options = CheckOptions::new(repository_root());
+    options.base = args.base;
+    let report = match check::check(&options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = match args.format {
+        CheckFormat::Text => report::Format::Text,
+        CheckFormat::Markdown => report::Format::Markdown,
+        CheckFormat::Github => report::Format::Github,
+    };
+    let color = format == report::Format::Text && std::io::stdout().is_terminal();
+    print!("{}", report::render(&report, format, color));
+    ExitCode::from(u8::from(!report.passed()))
 }
 
 #[derive(clap::Args)]
@@ -184,6 +226,7 @@ fn main() -> ExitCode {
         Command::Spec(spec) => match spec {
             SpecCommand::Derive(args) => spec_derive(args),
             SpecCommand::Diff(args) => spec_diff(args),
+            SpecCommand::Check(args) => spec_check(args),
             SpecCommand::Rules => {
                 print!("{}", xtask::diff::report::catalog_markdown());
                 ExitCode::SUCCESS

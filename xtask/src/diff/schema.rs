@@ -45,6 +45,7 @@ pub struct SchemaGraph<'a> {
     base: &'a DocumentSet,
     revision: &'a DocumentSet,
     memo: HashMap<(usize, usize, Direction), PairId, BuildHasherDefault<AddressHasher>>,
+    targets: HashMap<usize, Loc<'a>, BuildHasherDefault<AddressHasher>>,
     pairs: Vec<Pair>,
     pending: Vec<(PairId, Loc<'a>, Loc<'a>, Direction)>,
     /// Whether any finding is reachable from the pair; filled by [`SchemaGraph::run`].
@@ -83,6 +84,7 @@ impl<'a> SchemaGraph<'a> {
             base,
             revision,
             memo: HashMap::default(),
+            targets: HashMap::default(),
             pairs: Vec::new(),
             pending: Vec::new(),
             reaches_findings: Vec::new(),
@@ -105,8 +107,8 @@ impl<'a> SchemaGraph<'a> {
         revision: Loc<'a>,
         direction: Direction,
     ) -> Result<PairId, DiffError> {
-        let base = self.base.deref(base)?;
-        let revision = self.revision.deref(revision)?;
+        let base = Self::deref_cached(&mut self.targets, self.base, base)?;
+        let revision = Self::deref_cached(&mut self.targets, self.revision, revision)?;
         let key = (base.address(), revision.address(), direction);
         if let Some(id) = self.memo.get(&key) {
             return Ok(*id);
@@ -116,6 +118,25 @@ impl<'a> SchemaGraph<'a> {
         self.memo.insert(key, id);
         self.pending.push((id, base, revision, direction));
         Ok(id)
+    }
+
+    /// `$ref` targets by the address of the referring value: the same reference is met once per
+    /// pair that contains it, and a pointer walk costs several map lookups.
+    fn deref_cached(
+        targets: &mut HashMap<usize, Loc<'a>, BuildHasherDefault<AddressHasher>>,
+        set: &'a DocumentSet,
+        loc: Loc<'a>,
+    ) -> Result<Loc<'a>, DiffError> {
+        if loc.get("$ref").is_none() {
+            return Ok(loc);
+        }
+        let address = loc.address();
+        if let Some(target) = targets.get(&address) {
+            return Ok(target.clone());
+        }
+        let target = set.deref(loc)?;
+        targets.insert(address, target.clone());
+        Ok(target)
     }
 
     /// Compare every queued pair (and the pairs they reach).

@@ -46,11 +46,26 @@ pub fn compare(base: &DocumentSet, revision: &DocumentSet) -> Result<Vec<Finding
                 direction: rule.direction,
                 base_pointer: found.base_pointer.clone(),
                 revision_pointer: found.revision_pointer.clone(),
-                message: format!("{}: {}", root.context, found.message),
+                message: match subject(&found.revision_pointer, &found.message) {
+                    Some(property) => {
+                        format!("{}: property `{property}`: {}", root.context, found.message)
+                    }
+                    None => format!("{}: {}", root.context, found.message),
+                },
             });
         }
     }
     Ok(findings)
+}
+
+/// The property a schema finding is about, from its pointer, when the message does not name it.
+fn subject(pointer: &str, message: &str) -> Option<String> {
+    if message.contains("property `") {
+        return None;
+    }
+    let (_, rest) = pointer.rsplit_once("/properties/")?;
+    let name = rest.split('/').next()?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
 }
 
 /// A schema pair at the top of a request or response part of an operation.

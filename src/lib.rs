@@ -1,4 +1,4 @@
-//! Typed async client for the Dispersed compute network's HTTP API.
+#![doc = include_str!("../README.md")]
 
 pub mod signing;
 

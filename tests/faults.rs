@@ -271,6 +271,26 @@ async fn an_oversized_body_hits_the_cap() {
 }
 
 #[tokio::test]
+async fn an_oversized_body_without_content_length_is_cut_off_while_streaming() {
+    let big = format!("{{\"name\":\"{}\"}}", "x".repeat(100_000));
+    let server = ScriptedServer::start(vec![Reply::Chunked(big.into_bytes())]).await;
+    let client = client_for(&server.url(), fast_config().with_max_response_bytes(4096));
+
+    let error = client.get_node(UUID).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ResponseTooLarge, "{error}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.attempts(), 1);
+
+    // Under the cap, the same framing decodes.
+    let server = ScriptedServer::start(vec![Reply::Chunked(node_json(UUID).into_bytes())]).await;
+    let client = client_for(&server.url(), fast_config().with_max_response_bytes(4096));
+    assert_eq!(
+        client.get_node(UUID).await.expect("chunked node").name,
+        "render-box-07"
+    );
+}
+
+#[tokio::test]
 async fn a_cross_host_redirect_does_not_carry_the_signing_headers() {
     let elsewhere = ScriptedServer::start(vec![Reply::json(200, &node_json(UUID))]).await;
     let location = format!("http://localhost:{}/v1/nodes/{UUID}", elsewhere.addr.port());

@@ -42,6 +42,8 @@ pub enum Reply {
     },
     /// Nothing at all for `stall`, then close.
     StallHeaders(Duration),
+    /// A 200 with `Transfer-Encoding: chunked` (no Content-Length), `body` in 1 KiB chunks.
+    Chunked(Vec<u8>),
 }
 
 impl Reply {
@@ -218,6 +220,18 @@ async fn serve(
             tokio::time::sleep(stall).await;
         }
         Reply::StallHeaders(stall) => tokio::time::sleep(stall).await,
+        Reply::Chunked(body) => {
+            let mut out =
+                b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+                    .to_vec();
+            for chunk in body.chunks(1024) {
+                out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                out.extend_from_slice(chunk);
+                out.extend_from_slice(b"\r\n");
+            }
+            out.extend_from_slice(b"0\r\n\r\n");
+            let _ = stream.write_all(&out).await;
+        }
     }
     let _ = stream.shutdown().await;
 }

@@ -44,6 +44,9 @@ struct CheckArgs {
     base: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: CheckFormat,
+    /// The repository to check. Default: the one this xtask belongs to.
+    #[arg(long, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -56,7 +59,7 @@ enum CheckFormat {
 fn spec_check(args: CheckArgs) -> ExitCode {
     use std::io::IsTerminal;
     use xtask::check::{self, report, CheckOptions};
-    let mut options = CheckOptions::new(repository_root());
+    let mut options = CheckOptions::new(args.root.unwrap_or_else(repository_root));
     options.base = args.base;
     let report = match check::check(&options) {
         Ok(report) => report,

@@ -94,13 +94,13 @@ fn status_text(assessed: &Assessed, report: &CheckReport) -> String {
             version_description(report)
         ),
         Status::Unaccepted => "neither accepted nor covered by a version bump".to_string(),
-        Status::Pending => match report.needed_version() {
-            Some(next) => format!(
-                "the next release must bump {} (at least {next})",
-                assessed.assessment.verdict
-            ),
-            None => format!("the next release must bump {}", assessed.assessment.verdict),
-        },
+        Status::Pending => {
+            let versions = &report.versions;
+            let from = versions.base.as_ref().unwrap_or(&versions.current);
+            let verdict = assessed.assessment.verdict;
+            let next = super::semver::next_version(from, verdict);
+            format!("the next release must bump {verdict} (at least {next})")
+        }
     }
 }
 
@@ -207,10 +207,15 @@ pub fn hints(report: &CheckReport) -> Vec<String> {
     hints
 }
 
+/// The entries to paste for the unaccepted findings; `version` is the release that will ship
+/// them: the working tree's version when it moved, else the next one after the base.
 fn unaccepted_entries(report: &CheckReport) -> String {
-    let version = report
-        .needed_version()
-        .unwrap_or_else(|| report.versions.current.clone());
+    let versions = &report.versions;
+    let mut version = match (&versions.base, versions.bump) {
+        (Some(base), None) => super::semver::next_version(base, Verdict::Patch),
+        _ => versions.current.clone(),
+    };
+    version.build = semver::BuildMetadata::EMPTY;
     report
         .unaccepted()
         .map(|a| entry_for(&a.finding, &version))
@@ -371,11 +376,13 @@ pub fn markdown(report: &CheckReport) -> String {
         ),
     };
     let _ = writeln!(out, "- **Derive:** {derive}");
-    let _ = writeln!(
-        out,
-        "- **Base:** `{}`",
-        base_description(report).replace('`', "'")
-    );
+    let base = match &report.base {
+        BaseSelection::Found(base) => {
+            format!("`{}` (`{}`): {}", base.revision, base.short, base.reason)
+        }
+        BaseSelection::None(why) => format!("none: {why}"),
+    };
+    let _ = writeln!(out, "- **Base:** {}", escape_cell(&base));
     let comparison = match &report.comparison {
         Comparison::NoBase(_) => "skipped: no base spec".to_string(),
         Comparison::NoSpecAtBase => format!("skipped: `{SPEC_PATH}` did not exist at the base"),

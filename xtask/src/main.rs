@@ -151,6 +151,9 @@ struct DeriveArgs {
     /// Derive in memory and fail (exit 1) if the file differs, showing where.
     #[arg(long)]
     check: bool,
+    /// Seconds to wait for a URL source to connect, and again to answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
 }
 
 /// The repository root: xtask lives in `<root>/xtask`.
@@ -167,6 +170,7 @@ fn spec_derive(args: DeriveArgs) -> ExitCode {
     options.sources = args.sources;
     options.out = args.out;
     options.overlay = (!args.no_overlay).then_some(args.overlay);
+    options.timeout = std::time::Duration::from_secs(args.timeout);
     if args.check {
         return match derive::check(&options) {
             Ok(CheckOutcome::UpToDate) => {

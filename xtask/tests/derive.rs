@@ -476,6 +476,18 @@ fn a_url_that_times_out() {
 }
 
 #[test]
+fn a_redirect_away_from_https_is_refused() {
+    let url = serve_redirect("http://docs.example.invalid/node-details.txt");
+    let error = failing("redirect", |out| {
+        let mut options = options(&[], out);
+        options.sources = vec![format!("{url}/node-details.txt")];
+        options
+    });
+    assert_eq!(error.kind(), ErrorKind::Unreadable);
+    assert!(error.message().contains("not https://"), "{error}");
+}
+
+#[test]
 fn plain_http_to_a_remote_host_is_refused() {
     let error = failing("remote-http", |out| {
         let mut options = options(&[], out);

@@ -94,19 +94,36 @@ impl DeriveOptions {
     pub fn command_line(&self) -> String {
         let mut command = DERIVE_COMMAND.to_string();
         for source in &self.sources {
-            command.push_str(&format!(" --source {source}"));
+            command.push_str(&format!(" --source {}", shell_word(source)));
         }
         match &self.overlay {
-            Some(overlay) if overlay != Path::new(OVERLAY_PATH) => {
-                command.push_str(&format!(" --overlay {}", overlay.display()))
-            }
+            Some(overlay) if overlay != Path::new(OVERLAY_PATH) => command.push_str(&format!(
+                " --overlay {}",
+                shell_word(&overlay.display().to_string())
+            )),
             Some(_) => {}
             None => command.push_str(" --no-overlay"),
         }
         if self.out != Path::new(SPEC_PATH) {
-            command.push_str(&format!(" --out {}", self.out.display()));
+            command.push_str(&format!(
+                " --out {}",
+                shell_word(&self.out.display().to_string())
+            ));
         }
         command
+    }
+}
+
+/// A word as a POSIX shell reads it back: quoted only when it has to be.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+{}".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -405,6 +422,20 @@ fn differing_fragment(old: &str, new: &str) -> (usize, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fix_command_quotes_what_the_shell_would_split() {
+        let mut options = DeriveOptions::new("/repo");
+        options.sources = vec![
+            "https://docs.example/v1/nodes/{node_uuid}".into(),
+            "my page.txt".into(),
+        ];
+        options.out = PathBuf::from("it's.yaml");
+        assert_eq!(
+            options.command_line(),
+            "cargo xtask spec derive --source https://docs.example/v1/nodes/{node_uuid} --source 'my page.txt' --out 'it'\\''s.yaml'"
+        );
+    }
 
     #[test]
     fn the_fragment_shows_only_the_change() {

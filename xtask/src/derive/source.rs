@@ -135,7 +135,24 @@ fn fetch(original: &str, timeout: Duration) -> Result<LoadedSource> {
             )
         }
     };
+    // A redirect must not leave https (or loopback), so a source cannot be silently downgraded.
+    let redirects = reqwest::redirect::Policy::custom(|attempt| {
+        let allowed = match attempt.url().scheme() {
+            "https" => true,
+            "http" => is_loopback(attempt.url()),
+            _ => false,
+        };
+        if !allowed {
+            let to = attempt.url().to_string();
+            attempt.error(format!("redirected to {to}, which is not https://"))
+        } else if attempt.previous().len() >= 5 {
+            attempt.error("more than 5 redirects")
+        } else {
+            attempt.follow()
+        }
+    });
     let client = reqwest::blocking::Client::builder()
+        .redirect(redirects)
         .connect_timeout(timeout)
         .timeout(timeout)
         .user_agent(concat!("dispersed-xtask/", env!("CARGO_PKG_VERSION")))

@@ -103,6 +103,21 @@ fn walk(before: &Value, after: &Value, pointer: String, out: &mut Vec<String>) {
 /// A one-shot HTTP server on 127.0.0.1 answering every request with `body`; returns its URL.
 /// It stops after `requests` requests.
 pub fn serve(body: String, content_type: &'static str, requests: usize) -> String {
+    serve_response(format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ), requests)
+}
+
+/// A server on 127.0.0.1 that redirects every request to `location`.
+pub fn serve_redirect(location: &str) -> String {
+    serve_response(format!(
+        "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    ), 1)
+}
+
+/// Answers up to `requests` requests on 127.0.0.1 with the raw `response`; returns the base URL.
+fn serve_response(response: String, requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -117,10 +132,6 @@ pub fn serve(body: String, content_type: &'static str, requests: usize) -> Strin
                     Ok(n) => request.extend_from_slice(&buffer[..n]),
                 }
             }
-            let response = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
             let _ = stream.write_all(response.as_bytes());
         }
     });

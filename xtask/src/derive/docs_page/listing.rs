@@ -727,6 +727,55 @@ mod tests {
     }
 
     #[test]
+    fn constraints_and_defaults() {
+        let text = "GET\n/v1/x\nX\n\nQuery Parameters\n\nlimit\ninteger\nrequired\nDefault: 20\nRequired range: x >= 1\ncode\nstring\nRequired string length: 2 - 8\nprice\nnumber\nRequired range: 0 < x\n\nResponse\n\nok\nboolean\n";
+        let page = parse_page(text, "q.txt").unwrap();
+        let [limit, code, price] = page.query_parameters.as_slice() else {
+            panic!("{:?}", page.query_parameters)
+        };
+        assert!(limit.required);
+        assert_eq!(limit.default.as_deref(), Some("20"));
+        assert_eq!(
+            limit.minimum,
+            Some(Bound {
+                value: 1.into(),
+                exclusive: false
+            })
+        );
+        assert_eq!((code.min_length, code.max_length), (Some(2), Some(8)));
+        assert_eq!(
+            price.minimum,
+            Some(Bound {
+                value: 0.into(),
+                exclusive: true
+            })
+        );
+        assert_eq!(price.maximum, None);
+    }
+
+    #[test]
+    fn unsupported_sections_and_unreadable_ranges_are_errors() {
+        let body = "POST\n/v1/x\nX\n\nBody\n\nname\nstring\n";
+        let error = parse_page(body, "b.txt").unwrap_err();
+        assert_eq!(
+            (error.kind(), error.place()),
+            (ErrorKind::PageSyntax, "b.txt:5")
+        );
+        assert!(error.message().contains("request bodies"), "{error}");
+        let range = "GET\n/v1/x\nX\n\nResponse\n\nn\nnumber\nRequired range: about 5\n";
+        let error = parse_page(range, "r.txt").unwrap_err();
+        assert_eq!(error.place(), "r.txt:9");
+    }
+
+    #[test]
+    fn a_broken_example_names_its_line_in_the_page() {
+        let text = PAGE.replace("\"a\": 1", "\"a\": 1,,");
+        let error = parse_page(&text, "p.txt").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::PageSyntax);
+        assert!(error.place().starts_with("p.txt:13:"), "{error}");
+    }
+
+    #[test]
     fn an_enum_without_options_is_an_error_with_its_line() {
         let text = PAGE.replace("Available options:\nON,\nOFF\n", "");
         let error = parse_page(&text, "p.txt").unwrap_err();

@@ -233,6 +233,36 @@ fn a_3_1_source_without_the_overlay_is_3_0_3_and_keeps_only_what_we_ship() {
     assert_eq!(schemas["NodeObject"]["enum"][0].as_str(), Some("node"));
 }
 
+/// A real third-party document (Box, OpenAPI 3.0.2, 186 paths, 297 schemas): one operation is
+/// kept with exactly the components it reaches.
+#[test]
+fn a_large_real_document_is_cut_down_to_one_operation_and_its_closure() {
+    let source = repo_root().join("../shared/corpus/box-openapi-8668c95b-7273044c/base.json");
+    let dir = scratch("box");
+    let mut options = options(&[&source], &dir.join("out.yaml"));
+    options.overlay = None;
+    options.operations = vec![xtask::derive::OperationKey::new("get", "/files/{file_id}")];
+    let spec = parse(&derive::derive(&options).unwrap().spec);
+    assert_eq!(spec["openapi"].as_str(), Some("3.0.3"));
+    let paths: Vec<_> = spec["paths"].as_mapping().unwrap().keys().collect();
+    assert_eq!(paths, ["/files/{file_id}"]);
+    assert_eq!(
+        spec["paths"]["/files/{file_id}"]
+            .as_mapping()
+            .unwrap()
+            .len(),
+        1,
+        "only GET is kept"
+    );
+    let schemas = spec["components"]["schemas"].as_mapping().unwrap();
+    assert!(schemas.contains_key("File--Full") && schemas.contains_key("ClientError"));
+    assert!(
+        schemas.len() < 100 && !schemas.contains_key("AiAgentReference"),
+        "{}",
+        schemas.len()
+    );
+}
+
 #[test]
 fn an_html_page_reads_like_its_text() {
     let dir = scratch("html");

@@ -194,17 +194,14 @@ fn path_template_names(path: &str) -> Vec<String> {
 /// Used by [`infer`]: the OpenAPI schema of a listed type name.
 fn basic_schema(type_name: &TypeName, field: &Field) -> Value {
     match type_name {
-        TypeName::Basic { name, format } if name == "any" => {
-            let _ = format;
-            mapping::<_, &str>([])
-        }
+        TypeName::Basic { name, .. } if name == "any" => Value::Mapping(Mapping::new()),
+        // Mintlify's `file` is OpenAPI's binary string.
+        TypeName::Basic { name, .. } if name == "file" => mapping([
+            ("type", Value::from("string")),
+            ("format", Value::from("binary")),
+        ]),
         TypeName::Basic { name, format } => {
-            let name = if name == "file" {
-                "string"
-            } else {
-                name.as_str()
-            };
-            let mut map = mapping([("type", Value::String(name.to_string()))]);
+            let mut map = mapping([("type", Value::String(name.clone()))]);
             if let Some(format) = format {
                 map.as_mapping_mut()
                     .expect("mapping")

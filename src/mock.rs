@@ -225,8 +225,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn node_json(node: &types::Node) -> Bytes {
-    // A model we generated always serialises: every key is a string, every number finite
-    // unless the caller put a NaN in, which JSON cannot carry.
+    // A generated model always serialises: its map keys are strings, and serde_json writes a
+    // non-finite float as `null` rather than failing.
     serde_json::to_vec(node)
         .expect("a node serialises to JSON")
         .into()

@@ -581,3 +581,54 @@ fn colour_never_reaches_a_pipe() {
     let run = repo.check(&[]);
     assert!(!run.stdout.contains('\u{1b}'), "{run:?}");
 }
+
+/// The report a reviewer reads, whole: compared with `tests/fixtures/check/*`, with the commit
+/// id and the annotations' line numbers normalised (the project's spec moves with every overlay
+/// change; `markdown_and_github_reports_carry_the_same_verdict` checks a line).
+/// `UPDATE_CHECK_SNAPSHOTS=1 cargo test -p xtask --test check` rewrites them.
+fn assert_snapshot(name: &str, repo: &Repo, actual: &str) {
+    let short = repo.git(&["rev-parse", "--short", "HEAD^"]);
+    let actual = actual
+        .replace(&short, "<commit>")
+        .split(",line=")
+        .enumerate()
+        .map(|(index, part)| match index {
+            0 => part.to_string(),
+            _ => format!(
+                ",line=<n>{}",
+                part.trim_start_matches(|c: char| c.is_ascii_digit())
+            ),
+        })
+        .collect::<String>();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check")
+        .join(name);
+    if std::env::var_os("UPDATE_CHECK_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    assert_eq!(
+        actual, expected,
+        "{name} changed (see the doc comment to update it)"
+    );
+}
+
+#[test]
+fn report_snapshots() {
+    let repo = Repo::new("0.1.0+api.v1");
+    repo.commit("base");
+    repo.change_overlay(ADD_OPTIONAL_FIELD);
+    repo.change_overlay(NAME_NULLABLE);
+    repo.commit("region, and name nullable");
+    for (name, format) in [
+        ("breaking.txt", "text"),
+        ("breaking.md", "markdown"),
+        ("breaking.github", "github"),
+    ] {
+        let run = repo.check(&["--format", format]);
+        assert_eq!(run.code, Some(1), "{run:?}");
+        assert_snapshot(name, &repo, &run.stdout);
+    }
+}

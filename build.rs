@@ -7,8 +7,10 @@
 //!   (`build/spec_check.rs`);
 //! - the generated syntax tree is rewritten to add what progenitor lacks: catch-all enum
 //!   variants, `#[deprecated]` fields (`build/rewrite.rs`);
-//! - `format: ip` and `format: date-time` strings become lenient types that keep the raw string
+//! - `format: ip`/`ipv4`/`ipv6`/`date-time` strings become lenient types that keep the raw string
 //!   (`src/lenient.rs`).
+//!
+//! The generator settings (interface, derives, conversions, hooks) are in `build/settings.rs`.
 //!
 //! Nothing is printed on success (no `cargo:warning`: cargo would replay it on every build).
 
@@ -16,12 +18,13 @@
 mod codegen;
 #[path = "build/rewrite.rs"]
 mod rewrite;
+#[path = "build/settings.rs"]
+mod settings;
 #[path = "build/spec_check.rs"]
 mod spec_check;
 
 use std::path::{Path, PathBuf};
 
-use progenitor::{GenerationSettings, InterfaceStyle, TypeImpl};
 use spec_check::SpecError;
 
 /// The spec, relative to the package root; the only file this script reads.
@@ -43,42 +46,8 @@ fn run() -> Result<(), SpecError> {
     let text = std::fs::read_to_string(manifest_dir.join(SPEC))
         .map_err(|error| SpecError::file(SPEC, format!("cannot read the spec: {error}")))?;
 
-    let code = codegen::generate_code(SPEC, &text, &settings())?;
+    let code = codegen::generate_code(SPEC, &text, &settings::settings())?;
     write(&out_dir.join("codegen.rs"), &code)
-}
-
-/// The generator settings. Other modules' needs (hooks, inner type) go here.
-fn settings() -> GenerationSettings {
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        // Signing, timeouts, size cap and retries live in the `exec` hook (src/transport.rs);
-        // `Expected` makes a missing hook impl a compile error instead of a silent no-op.
-        .with_inner_type(quote::quote!(crate::transport::Transport))
-        .with_hooks(progenitor::HooksMode::Expected)
-        .with_derive("PartialEq")
-        .with_derive("schemars::JsonSchema")
-        // Keep the raw string of IPs and timestamps; see src/lenient.rs.
-        .with_conversion(
-            string_format("ip"),
-            "crate::lenient::LenientIpAddr",
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        )
-        .with_conversion(
-            string_format("date-time"),
-            "crate::lenient::LenientDateTime",
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        );
-    settings
-}
-
-/// The schema progenitor hands to typify for `{type: string, format: <format>}`.
-fn string_format(format: &str) -> schemars::schema::SchemaObject {
-    schemars::schema::SchemaObject {
-        instance_type: Some(schemars::schema::InstanceType::String.into()),
-        format: Some(format.to_owned()),
-        ..Default::default()
-    }
 }
 
 fn env_var(name: &str) -> Result<String, SpecError> {

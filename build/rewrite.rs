@@ -27,7 +27,48 @@ pub fn rewrite(mut file: syn::File, facts: &SpecFacts) -> Result<syn::File, Loca
         })?;
     }
     mark_deprecated(items, facts)?;
+    refuse_strict_strings(items)?;
     Ok(file)
+}
+
+/// Rust types typify uses for formatted strings; each rejects a whole node over one bad value.
+const STRICT_STRING_TYPES: [&str; 6] = [
+    "IpAddr",
+    "Ipv4Addr",
+    "Ipv6Addr",
+    "DateTime",
+    "NaiveDate",
+    "Uuid",
+];
+
+/// Every formatted string must have been turned into a lenient type by a `with_conversion`;
+/// a schema that escaped it (another format, or extra keywords that defeat the exact-match
+/// conversion) is reported at its property instead of silently decoding strictly.
+fn refuse_strict_strings(items: &[Item]) -> Result<(), Located> {
+    for item in items {
+        let Item::Struct(item) = item else { continue };
+        for field in &item.fields {
+            let ty = quote::ToTokens::to_token_stream(&field.ty).to_string();
+            let strict = STRICT_STRING_TYPES.iter().find(|name| {
+                ty.split(|c: char| !c.is_alphanumeric())
+                    .any(|part| part == **name)
+            });
+            if let Some(strict) = strict {
+                let mut pointer = format!("/components/schemas/{}/properties/", item.ident);
+                pointer.push_str(&wire_name(field).replace('~', "~0").replace('/', "~1"));
+                return Err(Located {
+                    pointer: Some(pointer),
+                    message: format!(
+                        "this string became a strict `{strict}`, so one malformed value would \
+                         make the whole response unreadable; build.rs decodes formatted strings \
+                         leniently only for `type: string` + `format` (ip, ipv4, ipv6, date-time) \
+                         with no other keywords: remove them, or add a with_conversion in build.rs"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn find_module_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod> {

@@ -2,15 +2,15 @@
 //!
 //! The upstream docs' own example response carries `"<string>"` in `ipv4_address` and
 //! `ipv6_address`, which are documented as IP addresses. A strict decoder would reject the whole
-//! node over one such value. The generated models therefore hold every `format: ip` and
-//! `format: date-time` string as a [`Lenient`] value (wired in by `build.rs` with progenitor's
+//! node over one such value. The generated models therefore hold every `format: ip`, `ipv4`,
+//! `ipv6` and `date-time` string as a [`Lenient`] value (wired in by `build.rs` with progenitor's
 //! `with_conversion`): the raw string is always kept and re-serialised unchanged, and the typed
 //! value is one accessor away. A value of the wrong JSON type (a number where a string belongs)
 //! still fails to decode, with its JSON path.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -18,6 +18,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An IP address field (`format: ip`), kept as sent.
 pub type LenientIpAddr = Lenient<IpAddr>;
+
+/// An IPv4 address field (`format: ipv4`), kept as sent.
+pub type LenientIpv4Addr = Lenient<Ipv4Addr>;
+
+/// An IPv6 address field (`format: ipv6`), kept as sent.
+pub type LenientIpv6Addr = Lenient<Ipv6Addr>;
 
 /// A timestamp field (`format: date-time`, RFC 3339), kept as sent.
 pub type LenientDateTime = Lenient<DateTime<Utc>>;
@@ -46,6 +52,30 @@ pub trait WireFormat: Sized {
 
 impl WireFormat for IpAddr {
     const FORMAT: &'static str = "ip";
+
+    fn parse_wire(raw: &str) -> Option<Self> {
+        raw.parse().ok()
+    }
+
+    fn to_wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl WireFormat for Ipv4Addr {
+    const FORMAT: &'static str = "ipv4";
+
+    fn parse_wire(raw: &str) -> Option<Self> {
+        raw.parse().ok()
+    }
+
+    fn to_wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl WireFormat for Ipv6Addr {
+    const FORMAT: &'static str = "ipv6";
 
     fn parse_wire(raw: &str) -> Option<Self> {
         raw.parse().ok()
@@ -247,6 +277,21 @@ mod tests {
         let v6 = LenientIpAddr::new("2001:db8::7");
         assert_eq!(v4.value(), Some(&"203.0.113.7".parse::<IpAddr>().unwrap()));
         assert!(v6.value().is_some_and(IpAddr::is_ipv6));
+    }
+
+    #[test]
+    fn a_versioned_ip_field_keeps_a_value_of_the_other_version_raw() {
+        assert!(LenientIpv4Addr::new("203.0.113.7").is_valid());
+        let v6_in_v4 = LenientIpv4Addr::new("2001:db8::7");
+        assert_eq!(v6_in_v4.value(), None);
+        assert_eq!(v6_in_v4.raw(), "2001:db8::7");
+        assert_eq!(
+            LenientIpv6Addr::new("203.0.113.7")
+                .parse()
+                .unwrap_err()
+                .format(),
+            "ipv6"
+        );
     }
 
     #[test]

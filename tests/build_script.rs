@@ -8,6 +8,9 @@ mod codegen;
 #[path = "../build/rewrite.rs"]
 mod rewrite;
 #[allow(dead_code)]
+#[path = "../build/settings.rs"]
+mod settings;
+#[allow(dead_code)]
 #[path = "../build/spec_check.rs"]
 mod spec_check;
 
@@ -17,19 +20,14 @@ use serde_json::{json, Value};
 const SPEC_NAME: &str = "openapi/dispersed.yaml";
 const SPEC: &str = include_str!("../openapi/dispersed.yaml");
 
-fn settings() -> GenerationSettings {
-    let mut settings = GenerationSettings::new();
-    settings.with_interface(InterfaceStyle::Builder);
-    settings
-}
-
 fn spec_value() -> Value {
     serde_norway::from_str(SPEC).unwrap()
 }
 
 fn generate(document: &Value) -> Result<String, String> {
     let text = serde_norway::to_string(document).unwrap();
-    codegen::generate_code(SPEC_NAME, &text, &settings()).map_err(|error| error.to_string())
+    codegen::generate_code(SPEC_NAME, &text, &settings::settings())
+        .map_err(|error| error.to_string())
 }
 
 const NODE_OPERATION: &str = "#/paths/~1v1~1nodes~1{node_uuid}/get";
@@ -41,7 +39,7 @@ fn responses(document: &mut Value) -> &mut serde_json::Map<String, Value> {
 }
 
 fn generated_file() -> syn::File {
-    let code = codegen::generate_code(SPEC_NAME, SPEC, &settings()).unwrap();
+    let code = codegen::generate_code(SPEC_NAME, SPEC, &settings::settings()).unwrap();
     syn::parse_file(&code).unwrap()
 }
 
@@ -226,7 +224,7 @@ fn an_inline_enum_in_a_response_is_refused() {
 #[test]
 fn openapi_3_1_is_refused_at_the_version() {
     let text = SPEC.replacen("openapi: 3.0.3", "openapi: 3.1.0", 1);
-    let message = codegen::generate_code(SPEC_NAME, &text, &settings())
+    let message = codegen::generate_code(SPEC_NAME, &text, &settings::settings())
         .unwrap_err()
         .to_string();
     assert!(
@@ -251,7 +249,7 @@ fn a_malformed_schema_names_its_line_and_pointer() {
         .lines()
         .position(|line| line.contains("[string, 'null']"))
         .unwrap();
-    let message = codegen::generate_code(SPEC_NAME, &text, &settings())
+    let message = codegen::generate_code(SPEC_NAME, &text, &settings::settings())
         .unwrap_err()
         .to_string();
     assert_eq!(
@@ -266,7 +264,7 @@ fn a_malformed_schema_names_its_line_and_pointer() {
 #[test]
 fn invalid_yaml_names_its_line() {
     let text = SPEC.replacen("  title: Dispersed API", "  title: [Dispersed API", 1);
-    let message = codegen::generate_code(SPEC_NAME, &text, &settings())
+    let message = codegen::generate_code(SPEC_NAME, &text, &settings::settings())
         .unwrap_err()
         .to_string();
     assert!(message.starts_with(&format!("{SPEC_NAME}:")), "{message}");
@@ -319,6 +317,47 @@ fn an_optional_path_parameter_is_refused() {
     assert!(
         message.starts_with(&format!(
             "{SPEC_NAME} at {NODE_OPERATION}/parameters/0/required:"
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn ipv4_and_ipv6_strings_are_lenient_too() {
+    let mut document = spec_value();
+    let properties = &mut document["components"]["schemas"]["Node"]["properties"];
+    properties["ipv4_address"]["format"] = json!("ipv4");
+    properties["ipv6_address"]["format"] = json!("ipv6");
+    let code = generate(&document).unwrap();
+    assert!(
+        code.contains("pub ipv4_address: ::std::option::Option<crate::lenient::LenientIpv4Addr>")
+    );
+    assert!(
+        code.contains("pub ipv6_address: ::std::option::Option<crate::lenient::LenientIpv6Addr>")
+    );
+}
+
+#[test]
+fn a_formatted_string_that_would_decode_strictly_is_refused() {
+    // `format: uuid` has no lenient conversion: "<string>" would fail the whole node.
+    let mut document = spec_value();
+    document["components"]["schemas"]["Node"]["properties"]["uuid"]["format"] = json!("uuid");
+    let message = generate(&document).unwrap_err();
+    assert!(
+        message.starts_with(&format!(
+            "{SPEC_NAME} at #/components/schemas/Node/properties/uuid: this string became a strict `Uuid`"
+        )),
+        "{message}"
+    );
+
+    // An extra keyword defeats with_conversion's exact match, leaving a strict IpAddr.
+    let mut document = spec_value();
+    document["components"]["schemas"]["Node"]["properties"]["ipv4_address"]["maxLength"] =
+        json!(45);
+    let message = generate(&document).unwrap_err();
+    assert!(
+        message.starts_with(&format!(
+            "{SPEC_NAME} at #/components/schemas/Node/properties/ipv4_address: this string became a strict `IpAddr`"
         )),
         "{message}"
     );

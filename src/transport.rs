@@ -171,8 +171,14 @@ impl Transport {
             let pending = original.as_ref().and_then(reqwest::Request::try_clone);
             let last_possible =
                 pending.is_none() || !retry_allowed || attempt >= settings.retry.max_attempts();
+            // (`original` is only taken for an attempt that is the last possible one.)
             let Some(mut this_attempt) = pending.or_else(|| original.take()) else {
-                unreachable!("the original request is only taken for the final attempt")
+                return Err(Error::transport(
+                    operation,
+                    "the request could not be repeated",
+                    None,
+                    attempt - 1,
+                ));
             };
             self.sign(&mut this_attempt, operation)?;
 

@@ -3,7 +3,9 @@
 //!   the spec does not list and serialises back to the same string (so a new status upstream
 //!   never makes a node unreadable);
 //! - deprecated schemas and properties get `#[deprecated(note = ...)]` (on the model field and
-//!   on its builder setter).
+//!   on its builder setter);
+//! - a formatted string that escaped the lenient conversions (so would decode strictly) stops the
+//!   build at its property.
 //!
 //! Every fact from the spec must find its item in the generated code; a miss stops the build
 //! with the spec pointer, so a generator change cannot silently drop a guarantee.

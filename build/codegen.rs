@@ -49,12 +49,28 @@ fn generate(
     })
 }
 
+thread_local! {
+    /// Set while progenitor runs on this thread, so its panics are not printed.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs `f`, returning a panic's message as an error, without printing the panic.
+///
+/// The panic hook is process-wide; the one installed here stays silent only on the thread that
+/// is generating, so other threads (parallel tests) still report their own panics.
 fn quiet_catch_unwind<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    static INSTALL_HOOK: std::sync::Once = std::sync::Once::new();
+    INSTALL_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(previous_hook);
+    QUIET.with(|quiet| quiet.set(false));
     result.map_err(|payload| {
         let message = payload
             .downcast_ref::<&str>()

@@ -632,3 +632,29 @@ fn report_snapshots() {
         assert_snapshot(name, &repo, &run.stdout);
     }
 }
+
+#[test]
+fn a_tagged_release_is_judged_against_the_release_before() {
+    let repo = Repo::new("0.1.0");
+    repo.commit("0.1.0");
+    repo.git(&["tag", "v0.1.0"]);
+    repo.change_overlay(NAME_NULLABLE);
+    repo.commit("name nullable");
+    repo.git(&["tag", "v0.1.1"]);
+    let run = repo.check(&[]);
+    assert_eq!(run.code, Some(1), "not bumped since v0.1.0: {run:?}");
+    assert!(
+        run.stdout.contains("Base v0.1.0 (")
+            && run
+                .stdout
+                .contains("the release before v0.1.1, which tags HEAD"),
+        "{run:?}"
+    );
+
+    repo.set_version("0.2.0");
+    repo.commit("0.2.0");
+    repo.git(&["tag", "v0.2.0"]);
+    let run = repo.check(&[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.contains("Base v0.1.1 ("), "{run:?}");
+}

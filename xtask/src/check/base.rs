@@ -3,7 +3,7 @@
 //! The order, first match wins:
 //! 1. `--base REV`, exactly as given (an unknown revision is an error, never a fallback);
 //! 2. the newest `v*` tag reachable from HEAD: the last release, so the bump is judged against
-//!    what users have;
+//!    what users have (when that tag is on HEAD itself, the release being made, the one before);
 //! 3. the merge-base of HEAD and `origin/main`, when it is not HEAD itself: a branch is judged
 //!    by everything it adds;
 //! 4. HEAD's first parent: on main itself (a fresh clone, where `origin/main` is HEAD) or a
@@ -60,9 +60,18 @@ pub fn select(git: &Git, requested: Option<&str>) -> Result<BaseSelection, Check
             "the repository has no commit yet".to_string(),
         ));
     };
-    if let Some(tag) = git.newest_tag(RELEASE_TAG_PATTERN)? {
+    if let Some(tag) = git.newest_tag("HEAD", RELEASE_TAG_PATTERN)? {
         if let Some(commit) = git.commit(&tag)? {
-            return Ok(found(git, &tag, commit, "the newest release tag"));
+            if commit != head {
+                return Ok(found(git, &tag, commit, "the newest release tag"));
+            }
+            // HEAD is the release: judge it against the release before.
+            if let Some(previous) = git.newest_tag("HEAD^", RELEASE_TAG_PATTERN)? {
+                if let Some(commit) = git.commit(&previous)? {
+                    let reason = format!("the release before {tag}, which tags HEAD");
+                    return Ok(found(git, &previous, commit, &reason));
+                }
+            }
         }
     }
     let has_main = git.commit(MAIN_BRANCH)?.is_some();

@@ -78,15 +78,15 @@ impl Git {
         ])
     }
 
-    /// The newest tag matching `pattern` reachable from HEAD.
-    pub fn newest_tag(&self, pattern: &str) -> Result<Option<String>, CheckError> {
+    /// The newest tag matching `pattern` reachable from `revision`.
+    pub fn newest_tag(&self, revision: &str, pattern: &str) -> Result<Option<String>, CheckError> {
         self.query_line(&[
             "describe",
             "--tags",
             "--abbrev=0",
             "--match",
             pattern,
-            "HEAD",
+            revision,
         ])
     }
 

@@ -658,3 +658,33 @@ fn a_tagged_release_is_judged_against_the_release_before() {
     assert_eq!(run.code, Some(0), "{run:?}");
     assert!(run.stdout.contains("Base v0.1.1 ("), "{run:?}");
 }
+
+#[test]
+fn outside_a_git_repository_is_one_clear_line() {
+    let repo = Repo::new("0.1.0");
+    std::fs::remove_dir_all(repo.path(".git")).unwrap();
+    let run = repo.check(&[]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr.ends_with("is not a git work tree, so there is no base spec to compare with (run in a clone of the repository)\n"),
+        "{run:?}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+}
+
+#[test]
+fn an_overlay_that_no_longer_applies_is_a_tool_error() {
+    let repo = Repo::new("0.1.0");
+    repo.commit("base");
+    let mut overlay = std::fs::read_to_string(repo.path("openapi/overlay.yaml")).unwrap();
+    overlay.push_str("\n  - target: $.components.schemas.NoSuchSchema\n    description: 'gone upstream'\n    remove: true\n");
+    std::fs::write(repo.path("openapi/overlay.yaml"), overlay).unwrap();
+    let run = repo.check(&[]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .starts_with("error: spec derive: openapi/overlay.yaml"),
+        "{run:?}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+}

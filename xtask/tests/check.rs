@@ -486,6 +486,11 @@ fn stale_and_released_acknowledgements() {
         "a released entry is history: {run:?}"
     );
     assert!(run.stdout.contains("1 stale"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("History 1 acknowledgement(s) for releases the base already has"),
+        "{run:?}"
+    );
 }
 
 #[test]

@@ -326,6 +326,18 @@ pub fn text(report: &CheckReport, color: bool) -> String {
             ),
         );
     }
+    if report.released > 0 {
+        status_line(
+            &mut out,
+            "History",
+            GREEN,
+            color,
+            &format!(
+                "{} acknowledgement(s) for releases the base already has, not judged",
+                report.released
+            ),
+        );
+    }
     status_line(
         &mut out,
         "Version",

@@ -546,9 +546,10 @@ pub fn github(report: &CheckReport) -> String {
     }
     let _ = writeln!(
         out,
-        "spec check {}: {}",
+        "spec check {}: {} (base: {})",
         if report.passed() { "passed" } else { "failed" },
-        summary(report)
+        summary(report),
+        base_description(report)
     );
     out
 }

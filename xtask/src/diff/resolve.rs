@@ -5,7 +5,7 @@
 //! resolved is remembered and becomes an error only if the comparison reaches it: a dangling
 //! reference in an unused corner of a real spec should not stop a diff.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -281,24 +281,33 @@ fn canonical(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
-/// All `$ref` strings in a tree, without recursion (trees may be deep).
+/// The distinct `$ref` strings in a tree, without recursion (trees may be deep).
 fn collect_refs(root: &Value) -> Vec<String> {
-    let mut refs = Vec::new();
+    let mut refs: HashSet<&str> = HashSet::new();
     let mut stack = vec![root];
     while let Some(value) = stack.pop() {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    refs.push(reference.clone());
+                for (key, child) in map {
+                    match child {
+                        Value::String(reference) if key == "$ref" => {
+                            refs.insert(reference);
+                        }
+                        Value::Object(_) | Value::Array(_) => stack.push(child),
+                        _ => {}
+                    }
                 }
-                stack.extend(map.values());
             }
-            Value::Array(items) => stack.extend(items),
+            Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .filter(|v| matches!(v, Value::Object(_) | Value::Array(_))),
+            ),
             _ => {}
         }
     }
+    let mut refs: Vec<String> = refs.into_iter().map(str::to_string).collect();
     refs.sort_unstable();
-    refs.dedup();
     refs
 }
 

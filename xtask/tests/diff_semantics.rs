@@ -272,7 +272,7 @@ fn yaml_alias_bombs_are_refused_not_expanded() {
     let mut text = String::from("openapi: 3.0.3\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n");
     for level in 1..10 {
         let previous = format!("*x{}", level - 1);
-        let items = vec![previous.as_str(); 10].join(", ");
+        let items = [previous.as_str(); 10].join(", ");
         text.push_str(&format!("x{level}: &x{level} [{items}]\n"));
     }
     let error = diff_sources(

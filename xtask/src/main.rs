@@ -84,6 +84,7 @@ struct DiffArgs {
     base: std::path::PathBuf,
     /// The newer document.
     revision: std::path::PathBuf,
+    /// Output: Cargo-style text, the JSON contract, a markdown PR comment or GitHub annotations.
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
     /// Lowest level that makes the exit code 1.

@@ -289,25 +289,42 @@ impl Transport {
         if declared.is_some_and(|length| length > cap as u64) {
             return Err(too_large(&headers));
         }
-        let mut body = BytesMut::with_capacity(declared.map_or(0, |length| length as usize));
-        loop {
-            // reqwest's read timeout (set in `new`) bounds the silence before each chunk.
-            let chunk = response
-                .chunk()
-                .await
-                .map_err(|e| transport_error(operation, e))?;
-            let Some(chunk) = chunk else { break };
-            if body.len() + chunk.len() > cap {
+        // A small body usually arrives as one chunk, which is kept as is (no copy); only a body
+        // in several chunks is gathered into one buffer.
+        let mut first: Option<Bytes> = None;
+        let mut gathered: Option<BytesMut> = None;
+        let mut received = 0usize;
+        // reqwest's read timeout (set in `new`) bounds the silence before each chunk.
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(operation, e))?
+        {
+            received += chunk.len();
+            if received > cap {
                 return Err(too_large(&headers));
             }
-            body.extend_from_slice(&chunk);
+            match (&mut gathered, first.take()) {
+                (Some(buffer), _) => buffer.extend_from_slice(&chunk),
+                (None, None) => first = Some(chunk),
+                (None, Some(previous)) => {
+                    let capacity = declared.map_or(0, |n| n as usize).max(received);
+                    let mut buffer = BytesMut::with_capacity(capacity);
+                    buffer.extend_from_slice(&previous);
+                    buffer.extend_from_slice(&chunk);
+                    gathered = Some(buffer);
+                }
+            }
         }
-        let response = BufferedResponse {
+        let body = match gathered {
+            Some(buffer) => buffer.freeze(),
+            None => first.unwrap_or_default(),
+        };
+        Ok(BufferedResponse {
             status,
             headers,
-            body: body.freeze(),
-        };
-        Ok(response)
+            body,
+        })
     }
 }
 

@@ -898,40 +898,12 @@ impl<'a> Walker<'a> {
                 .or_else(|| root.child("security"))
                 .unwrap_or_else(|| op.clone())
         };
-        let alternatives = |loc: &Loc<'a>| -> Vec<BTreeMap<String, BTreeSet<String>>> {
-            let Some(Value::Array(list)) = loc.get("security").or(Some(loc.value)) else {
-                return Vec::new();
-            };
-            list.iter()
-                .filter_map(Value::as_object)
-                .map(|req| {
-                    req.iter()
-                        .map(|(scheme, scopes)| {
-                            let scopes = scopes
-                                .as_array()
-                                .map(|s| {
-                                    s.iter()
-                                        .filter_map(Value::as_str)
-                                        .map(String::from)
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            (scheme.clone(), scopes)
-                        })
-                        .collect()
-                })
-                .collect()
-        };
         let base_loc = effective(b, b_root);
         let revision_loc = effective(r, r_root);
-        let as_list = |loc: &Loc<'a>| {
-            if loc.value.is_array() {
-                alternatives(loc)
-            } else {
-                Vec::new()
-            }
-        };
-        let (base, revision) = (as_list(&base_loc), as_list(&revision_loc));
+        let (base, revision) = (
+            security_alternatives(base_loc.value),
+            security_alternatives(revision_loc.value),
+        );
         let open = |alts: &[BTreeMap<String, BTreeSet<String>>]| {
             alts.is_empty() || alts.iter().any(BTreeMap::is_empty)
         };
@@ -1018,6 +990,34 @@ impl<'a> Walker<'a> {
             }
         }
     }
+}
+
+/// A security requirement list: alternatives, each a map of scheme to the scopes it needs.
+/// Anything that is not a list (no security at all) has no alternatives.
+fn security_alternatives(value: &Value) -> Vec<BTreeMap<String, BTreeSet<String>>> {
+    let Value::Array(list) = value else {
+        return Vec::new();
+    };
+    let scopes = |scopes: &Value| -> BTreeSet<String> {
+        scopes
+            .as_array()
+            .map(|s| {
+                s.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    list.iter()
+        .filter_map(Value::as_object)
+        .map(|requirement| {
+            requirement
+                .iter()
+                .map(|(scheme, needed)| (scheme.clone(), scopes(needed)))
+                .collect()
+        })
+        .collect()
 }
 
 struct Sides<'a> {

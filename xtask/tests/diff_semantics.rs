@@ -139,9 +139,8 @@ fn ten_thousand_levels_of_nesting_are_an_error_not_a_crash() {
         "[".repeat(depth),
         "]".repeat(depth)
     );
-    let yaml_block: String = std::iter::once("openapi: 3.0.3\n".to_string())
-        .chain((0..depth).map(|i| format!("{}k:\n", " ".repeat(i))))
-        .collect();
+    // Block style: compact nested sequences, `- - - … x`.
+    let yaml_block = format!("openapi: 3.0.3\nx:\n  {}x\n", "- ".repeat(depth));
     for (name, text) in [
         ("deep.json", json),
         ("deep.yaml", yaml_flow),

@@ -284,3 +284,14 @@ fn yaml_alias_bombs_are_refused_not_expanded() {
         "{error:?}"
     );
 }
+
+#[test]
+fn colour_is_the_callers_choice() {
+    use xtask::diff::report::{render, Format};
+    let report = diff_files(&fixture("pets.yaml"), &fixture("pets-breaking.yaml")).unwrap();
+    let coloured = render(&report, Format::Text, true);
+    let plain = render(&report, Format::Text, false);
+    assert!(coloured.contains("\x1b[1;31m"), "{coloured}");
+    assert!(!plain.contains('\x1b'));
+    assert!(!render(&report, Format::Json, true).contains('\x1b'));
+}

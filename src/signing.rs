@@ -79,6 +79,38 @@ pub fn sign(secret_key: &str, canonical: &str) -> String {
     to_lower_hex(&mac.finalize().into_bytes())
 }
 
+/// A signer keyed once with the secret key, for signing many requests.
+///
+/// Keying HMAC hashes the padded key; doing it once per client instead of once per request
+/// saves two of the SHA-256 blocks each signature costs. `Debug` shows nothing of the key.
+#[derive(Clone)]
+pub struct Signer {
+    keyed: Hmac<Sha256>,
+}
+
+impl Signer {
+    /// A signer for `secret_key`.
+    pub fn new(secret_key: &str) -> Self {
+        Self {
+            keyed: Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
+                .expect("HMAC accepts keys of any length"),
+        }
+    }
+
+    /// The same as [`sign`] with this signer's key.
+    pub fn sign(&self, canonical: &str) -> String {
+        let mut mac = self.keyed.clone();
+        mac.update(canonical.as_bytes());
+        to_lower_hex(&mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer(<redacted>)")
+    }
+}
+
 /// Compares a received signature with the expected one in constant time.
 ///
 /// Used by verifiers (the mock server) so that timing does not leak how much of a guess matched.
@@ -341,6 +373,18 @@ mod tests {
             .bytes()
             .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')));
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn a_keyed_signer_matches_sign_and_hides_its_key() {
+        let canonical = vector_input("/v1/nodes", Some("page=1&limit=10")).canonical_string();
+        let signer = Signer::new(SECRET);
+        assert_eq!(signer.sign(&canonical), sign(SECRET, &canonical));
+        assert_eq!(
+            signer.sign(&canonical),
+            "11081ed1c709797d31289bee65e8d1b0234dd5def0f3b4db5b156e83edd4657a"
+        );
+        assert!(!format!("{signer:?}").contains(SECRET));
     }
 
     #[test]

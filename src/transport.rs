@@ -23,7 +23,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH};
 use reqwest::StatusCode;
 use tracing::Instrument;
 
-use crate::config::{ResolvedConfig, SecretKey};
+use crate::config::ResolvedConfig;
 use crate::error::{one_line, Error};
 use crate::retry::{is_retryable_status, unit_random, RetryConfig};
 use crate::signing::{self, SigningInput};
@@ -39,7 +39,7 @@ pub(crate) struct Transport {
 struct TransportSettings {
     public_key: HeaderValue,
     public_key_text: String,
-    secret_key: SecretKey,
+    signer: signing::Signer,
     retry: RetryConfig,
     timeouts: Timeouts,
     max_response_bytes: usize,
@@ -98,7 +98,7 @@ impl Transport {
             settings: Arc::new(TransportSettings {
                 public_key,
                 public_key_text: config.public_key.clone(),
-                secret_key: config.secret_key.clone(),
+                signer: signing::Signer::new(config.secret_key.expose_secret()),
                 retry: config.retry.clone(),
                 timeouts: config.timeouts,
                 max_response_bytes: config.max_response_bytes,
@@ -234,7 +234,7 @@ impl Transport {
             .map(|since| since.as_millis() as u64)
             .unwrap_or(0);
         let url = request.url();
-        let signature = SigningInput {
+        let canonical = SigningInput {
             public_key: &settings.public_key_text,
             timestamp_ms,
             nonce: &nonce,
@@ -243,7 +243,8 @@ impl Transport {
             query: url.query(),
             body: request.body().and_then(reqwest::Body::as_bytes),
         }
-        .signature(settings.secret_key.expose_secret());
+        .canonical_string();
+        let signature = settings.signer.sign(&canonical);
 
         let headers = request.headers_mut();
         headers.insert(

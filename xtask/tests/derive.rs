@@ -159,6 +159,27 @@ fn a_new_nested_field_in_the_example() {
 }
 
 #[test]
+fn a_new_nested_object_with_an_object_kind_becomes_named_schemas() {
+    // Named after its kind, and its kind a named one-value enum (build.rs gives every enum that
+    // arrives in a response a catch-all variant, which needs a named schema).
+    let changes = changes_after("nested-object", |text| {
+        text.replacen(
+            "    \"zernet_client\": {",
+            "    \"gpu_driver\": {\n      \"object\": \"gpu_driver\",\n      \"version\": \"<string>\"\n    },\n    \"zernet_client\": {",
+            1,
+        )
+    });
+    assert_eq!(
+        changes,
+        [
+            "+/components/schemas/GpuDriver",
+            "+/components/schemas/GpuDriverObject",
+            "+/components/schemas/NodeSoftware/properties/gpu_driver",
+        ]
+    );
+}
+
+#[test]
 fn a_listed_field_the_overlay_corrects_disappearing_is_an_error_naming_the_overlay_line() {
     let dir = scratch("status-gone");
     let source = dir.join("node-details.txt");

@@ -81,7 +81,8 @@ impl Client {
             Output = Result<ResponseValue<T>, progenitor_client::Error<types::ApiError>>,
         >,
     {
-        let (result, record) = transport::recorded(send).await;
+        // Boxed: the generated future is several KiB, and every layer around it would move it.
+        let (result, record) = transport::recorded(Box::pin(send)).await;
         let attempts = record.attempts;
         match record.outcome {
             Some(Err(error)) => Err(error),

@@ -61,15 +61,16 @@ pub(crate) struct CallRecord {
 }
 
 tokio::task_local! {
-    static CALL_RECORD: RefCell<CallRecord>;
+    // Boxed: tokio moves a task-local value in and out of its slot on every poll.
+    static CALL_RECORD: RefCell<Box<CallRecord>>;
 }
 
 /// Runs `call` (a generated `send()`) and returns its output with the record of what happened.
 pub(crate) async fn recorded<F: Future>(call: F) -> (F::Output, CallRecord) {
     CALL_RECORD
-        .scope(RefCell::new(CallRecord::default()), async {
+        .scope(RefCell::new(Box::default()), async {
             let output = call.await;
-            (output, CALL_RECORD.with(|record| record.take()))
+            (output, *CALL_RECORD.with(|record| record.take()))
         })
         .await
 }
@@ -191,17 +192,19 @@ impl Transport {
                 ));
             }
             let budget = settings.timeouts.attempt().min(remaining);
-            let outcome =
-                match tokio::time::timeout(budget, self.attempt(http, this_attempt, operation))
-                    .await
-                {
-                    Ok(outcome) => outcome,
-                    Err(_) if budget < settings.timeouts.attempt() => {
-                        Err(Error::timeout(operation, TimeoutKind::Operation, attempt))
-                    }
-                    Err(_) => Err(Error::timeout(operation, TimeoutKind::Attempt, attempt)),
+            let outcome = match tokio::time::timeout(
+                budget,
+                Box::pin(self.attempt(http, this_attempt, operation)),
+            )
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) if budget < settings.timeouts.attempt() => {
+                    Err(Error::timeout(operation, TimeoutKind::Operation, attempt))
                 }
-                .map_err(|error| error.with_attempts(attempt));
+                Err(_) => Err(Error::timeout(operation, TimeoutKind::Attempt, attempt)),
+            }
+            .map_err(|error| error.with_attempts(attempt));
 
             let retry_hint = match &outcome {
                 Ok(response) if is_retryable_status(response.status) => settings

@@ -29,6 +29,12 @@ use crate::retry::{is_retryable_status, unit_random, RetryConfig};
 use crate::signing::{self, SigningInput};
 use crate::timeouts::{TimeoutKind, Timeouts};
 
+// Parsed at compile time: `from_static` is a `const fn`.
+const API_KEY: HeaderName = HeaderName::from_static(signing::HEADER_API_KEY);
+const TIME: HeaderName = HeaderName::from_static(signing::HEADER_TIME);
+const NONCE: HeaderName = HeaderName::from_static(signing::HEADER_NONCE);
+const SIGNATURE: HeaderName = HeaderName::from_static(signing::HEADER_SIGNATURE);
+
 /// The generated client's inner type: everything a call needs besides the `reqwest::Client`.
 #[derive(Clone, Debug)]
 pub(crate) struct Transport {
@@ -250,23 +256,14 @@ impl Transport {
         let signature = settings.signer.sign(&canonical);
 
         let headers = request.headers_mut();
-        headers.insert(
-            HeaderName::from_static(signing::HEADER_API_KEY),
-            settings.public_key.clone(),
-        );
-        headers.insert(
-            HeaderName::from_static(signing::HEADER_TIME),
-            HeaderValue::from(timestamp_ms),
-        );
+        headers.insert(API_KEY, settings.public_key.clone());
+        headers.insert(TIME, HeaderValue::from(timestamp_ms));
         let mut nonce = HeaderValue::from_str(&nonce).expect("hex is a valid header value");
         nonce.set_sensitive(true);
-        headers.insert(HeaderName::from_static(signing::HEADER_NONCE), nonce);
+        headers.insert(NONCE, nonce);
         let mut signature = HeaderValue::from_str(&signature).expect("hex is a valid header value");
         signature.set_sensitive(true);
-        headers.insert(
-            HeaderName::from_static(signing::HEADER_SIGNATURE),
-            signature,
-        );
+        headers.insert(SIGNATURE, signature);
         Ok(())
     }
 

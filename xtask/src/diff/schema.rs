@@ -520,14 +520,13 @@ impl<'a> Comparison<'_, 'a> {
         self.compare_discriminator(b, r);
         self.compare_properties(b, r)?;
         self.compare_additional(b, r)?;
-        if let (Some((_, _)), Some((_, _))) = (b.keyword("items"), r.keyword("items")) {
-            let base_items = b.keyword("items").and_then(|(p, _)| p.child("items"));
-            let revision_items = r.keyword("items").and_then(|(p, _)| p.child("items"));
-            if let (Some(base_items), Some(revision_items)) = (base_items, revision_items) {
-                if base_items.value.is_object() && revision_items.value.is_object() {
-                    self.child(base_items, revision_items)?;
-                }
-            }
+        let items = |view: &View<'a>| {
+            view.keyword("items")
+                .and_then(|(part, _)| part.child("items"))
+                .filter(|items| items.value.is_object())
+        };
+        if let (Some(base_items), Some(revision_items)) = (items(b), items(r)) {
+            self.child(base_items, revision_items)?;
         }
         self.compare_alternatives((&b.main, &b.one_of), (&r.main, &r.one_of), true)?;
         self.compare_alternatives((&b.main, &b.any_of), (&r.main, &r.any_of), false)?;

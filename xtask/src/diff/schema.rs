@@ -1163,3 +1163,44 @@ fn shape(target: &Loc<'_>) -> String {
         format!("{kind} {{{}}}", properties.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::load::{load, Source};
+
+    fn set(text: &str) -> DocumentSet {
+        DocumentSet::resolve(load(&Source::text("doc.yaml", text)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn recursive_schemas_are_compared_once_per_pair_and_direction() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n";
+        let (base, revision) = (set(text), set(text));
+        fn node(set: &DocumentSet) -> Loc<'_> {
+            let schemas = set
+                .root()
+                .child("components")
+                .unwrap()
+                .child("schemas")
+                .unwrap();
+            schemas.child("Node").unwrap()
+        }
+        let mut graph = SchemaGraph::new(&base, &revision);
+        let first = graph
+            .pair(node(&base), node(&revision), Direction::Request)
+            .unwrap();
+        let again = graph
+            .pair(node(&base), node(&revision), Direction::Request)
+            .unwrap();
+        assert_eq!(first, again);
+        let other = graph
+            .pair(node(&base), node(&revision), Direction::Response)
+            .unwrap();
+        assert_ne!(first, other);
+        graph.run().unwrap();
+        // Node×Node per direction, plus the `children` array pair per direction.
+        assert_eq!(graph.len(), 4);
+        assert!(graph.findings_from(first).is_empty());
+    }
+}

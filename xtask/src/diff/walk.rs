@@ -1042,4 +1042,22 @@ mod tests {
             "application/json"
         );
     }
+
+    #[test]
+    fn schema_findings_name_the_property_they_are_about() {
+        let pointer = "/components/schemas/A/properties/a~1b/properties/lat/type";
+        assert_eq!(subject(pointer, "type changed").as_deref(), Some("lat"));
+        assert_eq!(subject(pointer, "property `x` became required"), None);
+        assert_eq!(subject("/components/schemas/A/type", "type changed"), None);
+    }
+
+    #[test]
+    fn security_lists_become_alternatives_of_schemes_and_scopes() {
+        let value = serde_json::json!([{"oauth": ["read", "write"]}, {}]);
+        let alternatives = security_alternatives(&value);
+        assert_eq!(alternatives.len(), 2);
+        assert_eq!(alternatives[0]["oauth"].len(), 2);
+        assert!(alternatives[1].is_empty());
+        assert!(security_alternatives(&serde_json::json!({"x": 1})).is_empty());
+    }
 }

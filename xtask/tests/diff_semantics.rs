@@ -295,3 +295,14 @@ fn colour_is_the_callers_choice() {
     assert!(!plain.contains('\x1b'));
     assert!(!render(&report, Format::Json, true).contains('\x1b'));
 }
+
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    let text = std::fs::read_to_string(fixture("pets-reordered.json")).unwrap();
+    let report = diff_sources(
+        Source::file(fixture("pets.yaml")),
+        Source::text("bom.json", format!("\u{feff}{text}")),
+    )
+    .unwrap();
+    assert_eq!(report.findings, vec![]);
+}

@@ -175,14 +175,16 @@ pub fn load(source: &Source) -> Result<Document, DiffError> {
 /// whole OpenAPI documents).
 pub fn parse(name: String, text: String, dir: Option<PathBuf>) -> Result<Document, DiffError> {
     let format = detect_format(&name, &text);
+    // Editors on some systems start files with a byte-order mark; it is not content.
+    let content = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let root = match format {
-        Format::Json => serde_json::from_str::<Value>(&text).map_err(|e| DiffError::Parse {
+        Format::Json => serde_json::from_str::<Value>(content).map_err(|e| DiffError::Parse {
             file: name.clone(),
             line: e.line(),
             column: e.column(),
             reason: strip_position(&e.to_string()),
         })?,
-        Format::Yaml => parse_yaml(&name, &text)?,
+        Format::Yaml => parse_yaml(&name, content)?,
     };
     Ok(Document {
         root,
@@ -203,7 +205,11 @@ fn detect_format(name: &str, text: &str) -> Format {
         Format::Json
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         Format::Yaml
-    } else if text.trim_start().starts_with('{') {
+    } else if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         Format::Json
     } else {
         Format::Yaml

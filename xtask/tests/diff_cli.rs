@@ -96,7 +96,14 @@ fn bad_input_and_usage_exit_2_with_a_message() {
 fn json_has_exactly_the_contract_shape() {
     let output = diff("pets.yaml", "pets-breaking.yaml", &["--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
-    let value: Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    let raw = stdout(&output);
+    let value: Value = serde_json::from_str(&raw).expect("one JSON object");
+    // Keys come in the contract's order.
+    let order: Vec<usize> = ["\"base\"", "\"revision\"", "\"findings\"", "\"summary\""]
+        .iter()
+        .map(|key| raw.find(key).unwrap())
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{raw}");
     let keys: Vec<&str> = value
         .as_object()
         .unwrap()

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde_json::json;
+use serde_json::Value;
 
 use super::rules::{Level, CATALOG};
 use super::{Finding, Report};
@@ -98,33 +98,43 @@ pub fn text(report: &Report, color: bool) -> String {
 
 /// The fixed contract: `{base, revision, findings: [...], summary: {breaking, warning, info}}`.
 pub fn json(report: &Report) -> String {
+    // Written by hand so keys come in the contract's order (serde_json's map sorts them).
+    let string = |text: &str| Value::String(text.to_string()).to_string();
     let summary = report.summary();
-    let findings: Vec<_> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "id": f.id,
-                "level": f.level.as_str(),
-                "direction": f.direction.as_str(),
-                "operation": f.operation,
-                "base_pointer": f.base_pointer,
-                "revision_pointer": f.revision_pointer,
-                "message": f.message,
-            })
-        })
-        .collect();
-    let value = json!({
-        "base": report.base,
-        "revision": report.revision,
-        "findings": findings,
-        "summary": {
-            "breaking": summary.breaking,
-            "warning": summary.warning,
-            "info": summary.info,
-        },
+    let mut out = String::from("{\n");
+    let _ = writeln!(out, "  \"base\": {},", string(&report.base));
+    let _ = writeln!(out, "  \"revision\": {},", string(&report.revision));
+    out.push_str("  \"findings\": [");
+    for (index, f) in report.findings.iter().enumerate() {
+        out.push_str(if index == 0 { "\n" } else { ",\n" });
+        let fields = [
+            ("id", f.id),
+            ("level", f.level.as_str()),
+            ("direction", f.direction.as_str()),
+            ("operation", &f.operation),
+            ("base_pointer", &f.base_pointer),
+            ("revision_pointer", &f.revision_pointer),
+            ("message", &f.message),
+        ];
+        out.push_str("    {\n");
+        for (position, (key, value)) in fields.iter().enumerate() {
+            let comma = if position + 1 < fields.len() { "," } else { "" };
+            let _ = writeln!(out, "      \"{key}\": {}{comma}", string(value));
+        }
+        out.push_str("    }");
+    }
+    out.push_str(if report.findings.is_empty() {
+        "],\n"
+    } else {
+        "\n  ],\n"
     });
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    let _ = writeln!(
+        out,
+        "  \"summary\": {{\"breaking\": {}, \"warning\": {}, \"info\": {}}}",
+        summary.breaking, summary.warning, summary.info
+    );
+    out.push_str("}\n");
+    out
 }
 
 fn escape_cell(text: &str) -> String {

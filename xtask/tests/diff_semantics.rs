@@ -306,3 +306,20 @@ fn a_byte_order_mark_is_not_content() {
     .unwrap();
     assert_eq!(report.findings, vec![]);
 }
+
+#[test]
+fn rewriting_30_keywords_in_31_spelling_changes_nothing() {
+    let doc = |version: &str, schema: &str| {
+        format!(
+            "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {schema}\n      responses:\n        '200': {{description: ok}}\n"
+        )
+    };
+    let v30 = "{type: object, properties: {n: {type: number, minimum: 0, exclusiveMinimum: true, nullable: true}, e: {type: string, enum: [x]}}}";
+    let v31 = "{type: object, properties: {n: {type: [number, 'null'], exclusiveMinimum: 0}, e: {type: string, const: x}}}";
+    let report = diff_sources(
+        Source::text("v30.yaml", doc("3.0.3", v30)),
+        Source::text("v31.yaml", doc("3.1.0", v31)),
+    )
+    .unwrap();
+    assert_eq!(report.findings, vec![]);
+}

@@ -5,9 +5,9 @@
 //! ```
 //!
 //! Reads `DISPERSED_BASE_URL`, `DISPERSED_PUBLIC_KEY` and `DISPERSED_SECRET_KEY`. With none of
-//! them set, it starts the built-in mock server on loopback with a sample node (whose UUID is the
-//! default argument), says so on stderr, and queries that, so it runs on a machine with no
-//! network and no keys.
+//! them set, it starts the built-in mock server on loopback serving a sample node under the
+//! requested UUID (or a default one when none is given), says so on stderr, and queries it, so
+//! it runs on a machine with no network and no keys, whatever UUID is asked for.
 //!
 //! Output contract (scripts rely on it): `--json` prints the node exactly as the typed model
 //! serialises it, as one JSON document on stdout; otherwise a readable summary. Any failure is
@@ -53,15 +53,15 @@ async fn run() -> Result<(), String> {
         let client = Client::from_env().map_err(|e| e.to_string())?;
         (client, node_uuid, None)
     } else {
+        let node_uuid = args.node_uuid.unwrap_or_else(|| SAMPLE_UUID.to_owned());
         let mock = MockServer::builder(MOCK_PUBLIC_KEY, MOCK_SECRET_KEY)
-            .with_raw_node(SAMPLE_UUID, SAMPLE_NODE)
+            .with_raw_node(&node_uuid, sample_node(&node_uuid)?)
             .start()
             .await
             .map_err(|e| format!("cannot start the built-in mock server: {e}"))?;
-        let node_uuid = args.node_uuid.unwrap_or_else(|| SAMPLE_UUID.to_owned());
         eprintln!(
             "node_details: none of {ENV_BASE_URL}, {ENV_PUBLIC_KEY}, {ENV_SECRET_KEY} is set; \
-             querying the built-in mock server at {} (sample node {SAMPLE_UUID})",
+             querying the built-in mock server at {} (a sample node served as {node_uuid})",
             mock.base_url()
         );
         let config = ClientConfig::new()
@@ -84,6 +84,15 @@ async fn run() -> Result<(), String> {
         print!("{}", summary(&node));
     }
     Ok(())
+}
+
+/// The sample node, as the mock serves it under `node_uuid`: the fixture with its `uuid` set to
+/// the one asked for, so the answer is consistent with the question.
+fn sample_node(node_uuid: &str) -> Result<String, String> {
+    let mut node: serde_json::Value = serde_json::from_str(SAMPLE_NODE)
+        .map_err(|e| format!("the bundled sample node is not JSON: {e}"))?;
+    node["uuid"] = serde_json::Value::String(node_uuid.to_owned());
+    Ok(node.to_string())
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Args, String> {

@@ -16,13 +16,29 @@ fn example_binary() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(example_binary())
+    run_with_env(args, &[])
+}
+
+/// Runs the example with only the given `DISPERSED_*` variables set.
+fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(example_binary());
+    command
         .args(args)
         .env_remove("DISPERSED_BASE_URL")
         .env_remove("DISPERSED_PUBLIC_KEY")
-        .env_remove("DISPERSED_SECRET_KEY")
+        .env_remove("DISPERSED_SECRET_KEY");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
         .output()
         .expect("examples/node_details is built by `cargo test` (run the whole package, not only this file)")
+}
+
+/// A loopback port with nothing listening on it: bound, then released.
+fn closed_loopback_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
 }
 
 #[test]
@@ -38,6 +54,18 @@ fn json_mode_prints_exactly_the_typed_model() {
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("built-in mock server"), "{stderr}");
+}
+
+#[test]
+fn without_configuration_any_uuid_is_served_by_the_mock() {
+    let uuid = "0b7c1d2e-1111-2222-3333-444455556666";
+    let output = run(&[uuid, "--json"]);
+    assert!(output.status.success(), "{output:?}");
+    let node: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(node["uuid"], uuid);
+    assert_eq!(node["name"], "render-farm-07");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains(uuid), "{stderr}");
 }
 
 #[test]
@@ -62,20 +90,31 @@ fn summary_mode_names_the_essentials() {
 
 #[test]
 fn failures_are_one_line_on_stderr_and_a_non_zero_exit() {
-    for (args, expected) in [
-        (&["00000000-0000-0000-0000-000000000000"][..], "HTTP 404"),
-        (&[".."][..], "node_uuid"),
-        (&["a", "b"][..], "usage"),
+    let dead_server = format!("http://127.0.0.1:{}", closed_loopback_port());
+    let configured = [
+        ("DISPERSED_BASE_URL", dead_server.as_str()),
+        ("DISPERSED_PUBLIC_KEY", "pk_test_4f2a9c"),
+        ("DISPERSED_SECRET_KEY", "sk_test_8d1e77b0c3"),
+    ];
+    for (args, env, expected) in [
+        (&[SAMPLE_UUID][..], &configured[..], "could not connect"),
+        (&[SAMPLE_UUID][..], &configured[..2], "DISPERSED_SECRET_KEY"),
+        (&[".."][..], &[][..], "node_uuid"),
+        (&["a", "b"][..], &[][..], "usage"),
     ] {
-        let output = run(args);
-        assert!(!output.status.success(), "{args:?}");
-        assert!(output.stdout.is_empty(), "{args:?}");
+        let output = run_with_env(args, env);
+        assert!(!output.status.success(), "{args:?} {env:?}");
+        assert!(output.stdout.is_empty(), "{args:?} {env:?}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         let failure_lines: Vec<_> = stderr
             .lines()
             .filter(|l| !l.contains("built-in mock server"))
             .collect();
         assert_eq!(failure_lines.len(), 1, "{stderr}");
-        assert!(failure_lines[0].contains(expected), "{stderr}");
+        assert!(
+            failure_lines[0].contains(expected),
+            "{expected:?} in {stderr}"
+        );
+        assert!(!stderr.contains("sk_test_8d1e77b0c3"), "{stderr}");
     }
 }

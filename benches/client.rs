@@ -5,9 +5,9 @@
 
 use std::hint::black_box;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -98,64 +98,103 @@ async fn serve_node(body: Vec<u8>) -> SocketAddr {
     addr
 }
 
+/// The two sides of the end-to-end comparison, against one loopback server.
+struct EndToEnd {
+    runtime: tokio::runtime::Runtime,
+    ours: dispersed::Client,
+    plain: reqwest::Client,
+    url: String,
+}
+
+impl EndToEnd {
+    fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let addr = runtime.block_on(serve_node(node_bytes()));
+        let base = format!("http://{addr}");
+        let ours = dispersed::Client::with_env(
+            dispersed::ClientConfig::new()
+                .with_base_url(&base)
+                .with_public_key("pk_bench")
+                .with_secret_key("sk_bench"),
+            |_| None,
+        )
+        .unwrap();
+        // The baseline is the reqwest client ours builds (`transport::Transport::new`) minus our
+        // machinery: the same default timeouts, no redirects, the same user agent and rustls
+        // with ring. The difference is only signing, hooks, retries and tracing.
+        let timeouts = dispersed::Timeouts::default();
+        let plain = reqwest::Client::builder()
+            .connect_timeout(timeouts.connect())
+            .read_timeout(timeouts.read())
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("dispersed-rust/", env!("CARGO_PKG_VERSION")))
+            .tls_backend_preconfigured(ring_tls_config())
+            .build()
+            .unwrap();
+        let url = format!("{base}/v1/nodes/{UUID}");
+        Self {
+            runtime,
+            ours,
+            plain,
+            url,
+        }
+    }
+
+    async fn call_ours(&self) -> dispersed::types::Node {
+        self.ours.get_node(UUID).await.unwrap()
+    }
+
+    /// The same request as the generated code builds (same `Accept` and `api-version` headers,
+    /// without the four signing headers) and the same typed decode.
+    async fn call_plain(&self) -> dispersed::types::Node {
+        let bytes = self
+            .plain
+            .get(&self.url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header("api-version", "v1")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        serde_json::from_slice::<dispersed::types::Node>(&bytes).unwrap()
+    }
+}
+
+fn ring_tls_config() -> rustls::ClientConfig {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_platform_verifier()
+        .unwrap()
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config
+}
+
 fn end_to_end(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let addr = runtime.block_on(serve_node(node_bytes()));
-    let base = format!("http://{addr}");
-
-    let ours = dispersed::Client::with_env(
-        dispersed::ClientConfig::new()
-            .with_base_url(&base)
-            .with_public_key("pk_bench")
-            .with_secret_key("sk_bench"),
-        |_| None,
-    )
-    .unwrap();
-    // reqwest is built without a default crypto provider (see the README's TLS note); the
-    // plain client gets ring, as ours does.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let plain = reqwest::Client::builder().build().unwrap();
-    // Our client never follows redirects (the signature covers the path); this baseline has the
-    // same transport settings, so the difference to it is only signing, hooks and retry machinery.
-    let plain_no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let url = format!("{base}/v1/nodes/{UUID}");
-
-    // Paired measurement: every iteration makes one call each way (rotating which goes first)
-    // and times only the side being benchmarked, so all sides see the same machine load (the CI
-    // machine is shared and noisy).
+    let sides = EndToEnd::new();
+    // Paired measurement: every iteration makes one call each way (alternating which goes
+    // first) and times only the side being benchmarked, so both sides see the same machine
+    // load (the CI machine is shared and noisy).
     let paired = |iters: u64, timed: usize| {
-        runtime.block_on(async {
+        sides.runtime.block_on(async {
             let mut measured = Duration::ZERO;
             for iteration in 0..iters {
-                for turn in 0..3 {
-                    let side = (iteration as usize + turn) % 3;
-                    let started = std::time::Instant::now();
+                for turn in 0..2 {
+                    let side = (iteration as usize + turn) % 2;
+                    let started = Instant::now();
                     if side == 0 {
-                        black_box(ours.get_node(UUID).await.unwrap());
+                        black_box(sides.call_ours().await);
                     } else {
-                        let client = if side == 1 {
-                            &plain
-                        } else {
-                            &plain_no_redirects
-                        };
-                        let bytes = client
-                            .get(&url)
-                            .send()
-                            .await
-                            .unwrap()
-                            .bytes()
-                            .await
-                            .unwrap();
-                        black_box(
-                            serde_json::from_slice::<dispersed::types::Node>(&bytes).unwrap(),
-                        );
+                        black_box(sides.call_plain().await);
                     }
                     if side == timed {
                         measured += started.elapsed();
@@ -171,13 +210,37 @@ fn end_to_end(c: &mut Criterion) {
     group.bench_function("dispersed_client", |b| {
         b.iter_custom(|iters| paired(iters, 0))
     });
-    // The same request and the same typed decode, with a default reqwest client.
     group.bench_function("plain_reqwest", |b| b.iter_custom(|iters| paired(iters, 1)));
-    group.bench_function("plain_reqwest_no_redirects", |b| {
-        b.iter_custom(|iters| paired(iters, 2))
-    });
     group.finish();
 }
 
+/// `DISPERSED_PROFILE=ours|plain` (and optionally `DISPERSED_PROFILE_CALLS=N`, default 500):
+/// instead of benchmarking, make N sequential calls of one side after 20 warm-up calls, for
+/// a load-independent count under `valgrind --tool=callgrind`. The per-call figure is the
+/// difference between two runs with different N, divided by the difference in N.
+fn profile(side: &str) {
+    let calls: u64 = std::env::var("DISPERSED_PROFILE_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(500);
+    let sides = EndToEnd::new();
+    sides.runtime.block_on(async {
+        for _ in 0..20 + calls {
+            match side {
+                "ours" => black_box(sides.call_ours().await),
+                "plain" => black_box(sides.call_plain().await),
+                other => panic!("DISPERSED_PROFILE={other}: expected `ours` or `plain`"),
+            };
+        }
+    });
+}
+
 criterion_group!(benches, decode, signing, end_to_end);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(side) = std::env::var("DISPERSED_PROFILE") {
+        return profile(&side);
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

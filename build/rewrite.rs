@@ -5,7 +5,9 @@
 //! - deprecated schemas and properties get `#[deprecated(note = ...)]` (on the model field and
 //!   on its builder setter);
 //! - a formatted string that escaped the lenient conversions (so would decode strictly) stops the
-//!   build at its property.
+//!   build at its property;
+//! - structs and open enums are `#[non_exhaustive]`, so a new response field or enum value is a
+//!   minor release (users build structs with their builders).
 //!
 //! Every fact from the spec must find its item in the generated code; a miss stops the build
 //! with the spec pointer, so a generator change cannot silently drop a guarantee.
@@ -30,7 +32,24 @@ pub fn rewrite(mut file: syn::File, facts: &SpecFacts) -> Result<syn::File, Loca
     }
     mark_deprecated(items, facts)?;
     refuse_strict_strings(items)?;
+    mark_non_exhaustive(items, facts);
     Ok(file)
+}
+
+/// `#[non_exhaustive]` on every generated struct with named fields and on the open enums, so a
+/// new response field or enum value is a minor release, not a major one (the semver verdicts of
+/// `cargo xtask spec check`). Users build structs with their builders (`types::Node::builder()`).
+fn mark_non_exhaustive(items: &mut [Item], facts: &SpecFacts) {
+    for item in items {
+        let attrs = match item {
+            Item::Struct(item) if matches!(item.fields, Fields::Named(_)) => &mut item.attrs,
+            Item::Enum(item) if facts.response_enums.contains_key(&item.ident.to_string()) => {
+                &mut item.attrs
+            }
+            _ => continue,
+        };
+        attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
 }
 
 /// Rust types typify uses for formatted strings; each rejects a whole node over one bad value.

@@ -64,6 +64,9 @@ fn operation_title(operation: &str) -> &str {
 
 fn base_description(report: &CheckReport) -> String {
     match &report.base {
+        BaseSelection::Found(base) if base.short == base.revision => {
+            format!("{}: {}", base.revision, base.reason)
+        }
         BaseSelection::Found(base) => {
             format!("{} ({}): {}", base.revision, base.short, base.reason)
         }
@@ -389,6 +392,9 @@ pub fn markdown(report: &CheckReport) -> String {
     };
     let _ = writeln!(out, "- **Derive:** {derive}");
     let base = match &report.base {
+        BaseSelection::Found(base) if base.short == base.revision => {
+            format!("`{}`: {}", base.revision, base.reason)
+        }
         BaseSelection::Found(base) => {
             format!("`{}` (`{}`): {}", base.revision, base.short, base.reason)
         }

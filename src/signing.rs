@@ -10,6 +10,8 @@
 //! This module is pure (no I/O besides the OS random source for nonces) so the client hook and
 //! the mock server verify with the very same code.
 
+use std::fmt::Write as _;
+
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
@@ -48,20 +50,33 @@ pub struct SigningInput<'a> {
 impl SigningInput<'_> {
     /// The seven `|`-separated parts the signature is computed over.
     pub fn canonical_string(&self) -> String {
-        let query = self.query.map(canonical_query).unwrap_or_default();
-        let body_hash = self
-            .body
-            .map_or_else(|| EMPTY_BODY_SHA256.to_owned(), body_sha256);
-        format!(
-            "{}|{}|{}|{}|{}|{}|{}",
+        // Written into one buffer sized up front: this runs for every attempt of every request.
+        let query = self.query.map(canonical_query);
+        let body_hash = self.body.map(body_sha256);
+        let parts = [
             self.public_key,
-            self.timestamp_ms,
             self.nonce,
-            self.method.to_ascii_uppercase(),
+            self.method,
             self.path,
-            query,
-            body_hash
-        )
+            query.as_deref().unwrap_or_default(),
+            body_hash.as_deref().unwrap_or(EMPTY_BODY_SHA256),
+        ];
+        // 20 digits is the longest u64; 6 separators.
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 26);
+        let [public_key, nonce, method, path, query, body_hash] = parts;
+        out.push_str(public_key);
+        out.push('|');
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{}", self.timestamp_ms);
+        out.push('|');
+        out.push_str(nonce);
+        out.push('|');
+        out.extend(method.chars().map(|c| c.to_ascii_uppercase()));
+        for part in [path, query, body_hash] {
+            out.push('|');
+            out.push_str(part);
+        }
+        out
     }
 
     /// The `X-Signature` value for this request.
@@ -99,9 +114,14 @@ impl Signer {
 
     /// The same as [`sign`] with this signer's key.
     pub fn sign(&self, canonical: &str) -> String {
+        hex_to_string(&self.sign_hex(canonical))
+    }
+
+    /// The signature as 64 lowercase hex ASCII bytes, without allocating (the client's path).
+    pub(crate) fn sign_hex(&self, canonical: &str) -> [u8; 64] {
         let mut mac = self.keyed.clone();
         mac.update(canonical.as_bytes());
-        to_lower_hex(&mac.finalize().into_bytes())
+        lower_hex(&mac.finalize().into_bytes().into())
     }
 }
 
@@ -129,9 +149,14 @@ pub fn verify(secret_key: &str, canonical: &str, signature: &str) -> bool {
 /// The server rejects a nonce it has already seen, so every attempt (including retries) needs a
 /// new one.
 pub fn generate_nonce() -> Result<String, NonceError> {
+    fresh_nonce_hex().map(|hex| hex_to_string(&hex))
+}
+
+/// [`generate_nonce`] as 32 hex ASCII bytes, without allocating (the client's path).
+pub(crate) fn fresh_nonce_hex() -> Result<[u8; 32], NonceError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(NonceError)?;
-    Ok(to_lower_hex(&bytes))
+    Ok(lower_hex(&bytes))
 }
 
 /// The operating system's random source failed; no request can be signed safely.
@@ -250,6 +275,22 @@ fn to_lower_hex(bytes: &[u8]) -> String {
         out.push(DIGITS[usize::from(byte & 0x0f)] as char);
     }
     out
+}
+
+/// `N` bytes as `2 * N` lowercase hex ASCII bytes (`M` must be `2 * N`).
+fn lower_hex<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8; M] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    const { assert!(M == 2 * N) };
+    let mut out = [0u8; M];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    out
+}
+
+fn hex_to_string(hex: &[u8]) -> String {
+    hex.iter().map(|&digit| char::from(digit)).collect()
 }
 
 fn from_lower_hex(text: &str) -> Option<Vec<u8>> {

@@ -236,7 +236,7 @@ impl Transport {
     /// Adds the four signing headers, computed over the request exactly as it will be sent.
     fn sign(&self, request: &mut reqwest::Request, operation: &'static str) -> Result<(), Error> {
         let settings = &*self.settings;
-        let nonce = signing::generate_nonce()
+        let nonce = signing::fresh_nonce_hex()
             .map_err(|e| Error::transport(operation, e.to_string(), None, 0))?;
         let timestamp_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -246,24 +246,22 @@ impl Transport {
         let canonical = SigningInput {
             public_key: &settings.public_key_text,
             timestamp_ms,
-            nonce: &nonce,
+            nonce: std::str::from_utf8(&nonce).expect("hex is ASCII"),
             method: request.method().as_str(),
             path: url.path(),
             query: url.query(),
             body: request.body().and_then(reqwest::Body::as_bytes),
         }
         .canonical_string();
-        let signature = settings.signer.sign(&canonical);
+        let signature = settings.signer.sign_hex(&canonical);
 
         let headers = request.headers_mut();
+        // One growth of the map for all four, not one per insert.
+        headers.reserve(4);
         headers.insert(API_KEY, settings.public_key.clone());
         headers.insert(TIME, HeaderValue::from(timestamp_ms));
-        let mut nonce = HeaderValue::from_str(&nonce).expect("hex is a valid header value");
-        nonce.set_sensitive(true);
-        headers.insert(NONCE, nonce);
-        let mut signature = HeaderValue::from_str(&signature).expect("hex is a valid header value");
-        signature.set_sensitive(true);
-        headers.insert(SIGNATURE, signature);
+        headers.insert(NONCE, sensitive_hex(&nonce));
+        headers.insert(SIGNATURE, sensitive_hex(&signature));
         Ok(())
     }
 
@@ -337,6 +335,12 @@ impl BufferedResponse {
         *response.headers_mut() = self.headers.clone();
         reqwest::Response::from(response)
     }
+}
+
+fn sensitive_hex(hex: &[u8]) -> HeaderValue {
+    let mut value = HeaderValue::from_bytes(hex).expect("hex is a valid header value");
+    value.set_sensitive(true);
+    value
 }
 
 impl ClientHooks<Transport> for crate::generated::Client {

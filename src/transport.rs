@@ -20,7 +20,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH};
-use reqwest::StatusCode;
+use reqwest::{ResponseBuilderExt, StatusCode, Url};
 use tracing::Instrument;
 
 use crate::config::ResolvedConfig;
@@ -43,6 +43,9 @@ pub(crate) struct Transport {
 
 #[derive(Debug)]
 struct TransportSettings {
+    /// The URL given to the buffered responses handed to the generated code, which never reads
+    /// it (reqwest would otherwise parse a placeholder URL for every response).
+    base_url: Url,
     public_key: HeaderValue,
     public_key_text: String,
     signer: signing::Signer,
@@ -73,12 +76,13 @@ tokio::task_local! {
 
 /// Runs `call` (a generated `send()`) and returns its output with the record of what happened.
 pub(crate) async fn recorded<F: Future>(call: F) -> (F::Output, CallRecord) {
-    CALL_RECORD
-        .scope(RefCell::new(Box::default()), async {
-            let output = call.await;
-            (output, *CALL_RECORD.with(|record| record.take()))
-        })
-        .await
+    let mut scoped = std::pin::pin!(CALL_RECORD.scope(RefCell::new(Box::default()), call));
+    // The output goes straight to the caller; the record is taken out of the finished scope.
+    let output = scoped.as_mut().await;
+    let record = scoped
+        .take_value()
+        .map_or_else(CallRecord::default, |record| *record.into_inner());
+    (output, record)
 }
 
 fn record(update: impl FnOnce(&mut CallRecord)) {
@@ -103,6 +107,8 @@ impl Transport {
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         let transport = Self {
             settings: Arc::new(TransportSettings {
+                base_url: Url::parse(&config.base_url)
+                    .map_err(|e| Error::config(format!("the base URL is not a valid URL: {e}")))?,
                 public_key,
                 public_key_text: config.public_key.clone(),
                 signer: signing::Signer::new(config.secret_key.expose_secret()),
@@ -136,6 +142,10 @@ impl Transport {
             .attempts(http, request, operation, started, &span)
             .instrument(span.clone())
             .await;
+        if span.is_disabled() {
+            // Nobody listens: skip the clock read and the request-id header lookups.
+            return outcome;
+        }
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &outcome {
             Ok(response) => {
@@ -174,18 +184,23 @@ impl Transport {
             record(|r| r.attempts = attempt);
             span.record("attempt", attempt);
 
-            // A request with a streaming body cannot be cloned; it gets exactly one attempt.
-            let pending = original.as_ref().and_then(reqwest::Request::try_clone);
-            let last_possible =
-                pending.is_none() || !retry_allowed || attempt >= settings.retry.max_attempts();
-            // (`original` is only taken for an attempt that is the last possible one.)
-            let Some(mut this_attempt) = pending.or_else(|| original.take()) else {
+            let Some(request) = original.take() else {
                 return Err(Error::transport(
                     operation,
                     "the request could not be repeated",
                     None,
                     attempt - 1,
                 ));
+            };
+            // A copy is kept only when another attempt may follow. A request with a streaming
+            // body cannot be copied; it gets exactly one attempt.
+            let may_retry = retry_allowed && attempt < settings.retry.max_attempts();
+            let (mut this_attempt, last_possible) = match may_retry.then(|| request.try_clone()) {
+                Some(Some(copy)) => {
+                    original = Some(request);
+                    (copy, false)
+                }
+                _ => (request, true),
             };
             self.sign(&mut this_attempt, operation)?;
 
@@ -329,10 +344,17 @@ impl Transport {
 
 impl BufferedResponse {
     /// A `reqwest::Response` over the buffered body, for the generated code to decode.
-    fn to_reqwest(&self) -> reqwest::Response {
-        let mut response = http::Response::new(reqwest::Body::from(self.body.clone()));
+    ///
+    /// The generated code reads only the status and the body; the headers, and everything else
+    /// an error needs, stay in the call record, so they are not copied here.
+    fn for_generated_code(&self, url: &Url) -> reqwest::Response {
+        let body = || reqwest::Body::from(self.body.clone());
+        // A builder given only a URL cannot fail; the fallback merely keeps this panic-free.
+        let mut response = http::Response::builder()
+            .url(url.clone())
+            .body(body())
+            .unwrap_or_else(|_| http::Response::new(body()));
         *response.status_mut() = self.status;
-        *response.headers_mut() = self.headers.clone();
         reqwest::Response::from(response)
     }
 }
@@ -354,7 +376,7 @@ impl ClientHooks<Transport> for crate::generated::Client {
             .execute(self.client(), request, info.operation_id)
             .await;
         let response = match &outcome {
-            Ok(buffered) => buffered.to_reqwest(),
+            Ok(buffered) => buffered.for_generated_code(&self.inner().settings.base_url),
             // The real error goes to the call record; `post` turns this stand-in into an error
             // so the generated code never decodes it.
             Err(_) => {

@@ -336,10 +336,14 @@ async fn retries_stop_at_the_operation_timeout() {
         "{error}"
     );
     assert!(!error.is_retryable());
-    assert_eq!(error.attempts(), 3, "250 ms + 250 ms + the last 100 ms");
-    assert_eq!(server.requests().len(), 3);
+    // 250 ms + 250 ms + the last 100 ms on an idle machine; a slow connect under load may leave
+    // room for only two. Either way the operation timeout, not the 10-attempt budget, ended it.
+    let attempts = error.attempts();
+    assert!((2..=3).contains(&attempts), "{attempts} attempts");
+    assert_eq!(server.requests().len(), attempts as usize);
     assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    // Generous: only catches a call that ignores the operation deadline (10 x 250 ms = 2.5 s).
+    assert!(elapsed < Duration::from_millis(2400), "{elapsed:?}");
 }
 
 #[tokio::test]

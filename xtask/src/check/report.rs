@@ -9,6 +9,7 @@ use super::{
     Assessed, BaseSelection, CheckReport, Comparison, Status, Verdict, CHECK_COMMAND, MANIFEST_PATH,
 };
 use crate::derive::{DERIVE_COMMAND, OVERLAY_PATH, SPEC_PATH};
+use crate::diff::report::{escape_data, escape_property};
 use crate::diff::Level;
 
 /// Output formats of `spec check`.
@@ -574,14 +575,4 @@ fn annotation(
     }
     let _ = write!(properties, ",title={}", escape_property(title));
     let _ = writeln!(out, "::{command} {properties}::{}", escape_data(message));
-}
-
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }

@@ -228,13 +228,15 @@ pub fn github(report: &Report) -> String {
     out
 }
 
-fn escape_data(text: &str) -> String {
+/// Escapes a GitHub workflow command's message (`::error ...::MESSAGE`).
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(text: &str) -> String {
+/// Escapes a GitHub workflow command's property value (`file=...,title=...`).
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -174,52 +174,43 @@ async fn a_200_that_is_not_json_at_all_is_a_decode_error_with_status() {
     assert!(error.json_path().is_some());
 }
 
-#[tokio::test]
-async fn connection_resets_are_transport_errors_and_retried() {
-    let server = ScriptedServer::start(vec![Reply::Reset]).await;
+/// A transport fault that repeats on every attempt uses up all three attempts and ends as a
+/// retryable transport error (returned for further checks); the same fault once is survived by
+/// the retry.
+async fn assert_transport_fault_is_retried(fault: Reply) -> dispersed::Error {
+    let server = ScriptedServer::start(vec![fault.clone()]).await;
     let client = client_for(&server.url(), fast_config());
 
     let error = client.get_node(UUID).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
-    assert!(error.status().is_none());
     assert!(error.is_retryable());
     assert_eq!(error.attempts(), 3);
     assert_eq!(server.requests().len(), 3);
 
-    // And a single reset is survived.
-    let server =
-        ScriptedServer::start(vec![Reply::Reset, Reply::json(200, &node_json(UUID))]).await;
+    let server = ScriptedServer::start(vec![fault, Reply::json(200, &node_json(UUID))]).await;
     let client = client_for(&server.url(), fast_config());
     client
         .get_node(UUID)
         .await
         .expect("second attempt succeeds");
     assert_eq!(server.requests().len(), 2);
+    error
+}
+
+#[tokio::test]
+async fn connection_resets_are_transport_errors_and_retried() {
+    let error = assert_transport_fault_is_retried(Reply::Reset).await;
+    assert!(error.status().is_none());
 }
 
 #[tokio::test]
 async fn a_truncated_body_is_a_transport_error_and_retried() {
     let full = node_json(UUID);
-    let truncated = Reply::Truncate {
+    assert_transport_fault_is_retried(Reply::Truncate {
         content_length: full.len(),
         body: full.as_bytes()[..full.len() / 2].to_vec(),
-    };
-    let server = ScriptedServer::start(vec![truncated.clone()]).await;
-    let client = client_for(&server.url(), fast_config());
-
-    let error = client.get_node(UUID).await.unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
-    assert!(error.is_retryable());
-    assert_eq!(error.attempts(), 3);
-    assert_eq!(server.requests().len(), 3);
-
-    let server = ScriptedServer::start(vec![truncated, Reply::json(200, &full)]).await;
-    let client = client_for(&server.url(), fast_config());
-    client
-        .get_node(UUID)
-        .await
-        .expect("second attempt succeeds");
-    assert_eq!(server.requests().len(), 2);
+    })
+    .await;
 }
 
 #[tokio::test]
